@@ -34,7 +34,9 @@ PACKAGES = {
 
 def install_engine() -> None:
     """Install whatever the test bed needs and is missing (one apt transaction)."""
-    missing = [pkg for binary, pkg in PACKAGES.items() if not shutil.which(binary, path="/usr/bin:/usr/sbin:/bin:/sbin")]
+    missing = [
+        pkg for binary, pkg in PACKAGES.items() if not shutil.which(binary, path="/usr/bin:/usr/sbin:/bin:/sbin")
+    ]
     if not missing:
         return
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")

@@ -67,8 +67,21 @@ LABEL {HASH_LABEL}="@HASH@"
 # Packages of the test-host image. docker.io and friends are only downloaded into apt's cache, not installed:
 # the docker_host role still installs them for real, without fetching them again for every test host.
 TESTHOST_PACKAGES = [
-    "systemd", "systemd-sysv", "dbus", "python3", "python3-apt", "ca-certificates", "curl", "iproute2",
-    "procps", "kmod", "iptables", "sudo", "gnupg", "busybox-static", "less",
+    "systemd",
+    "systemd-sysv",
+    "dbus",
+    "python3",
+    "python3-apt",
+    "ca-certificates",
+    "curl",
+    "iproute2",
+    "procps",
+    "kmod",
+    "iptables",
+    "sudo",
+    "gnupg",
+    "busybox-static",
+    "less",
 ]
 TESTHOST_PRECACHE = ["docker.io", "python3-docker", "python3-passlib", "python3-bcrypt", "docker-registry"]
 
@@ -118,8 +131,11 @@ def build_registry(force: bool = False) -> bool:
     binary = "/usr/bin/docker-registry"
     busybox = "/bin/busybox"
     want = _digest(
-        Path(binary).read_bytes(), Path(busybox).read_bytes(), REGISTRY_CONFIG.encode(),
-        REGISTRY_ENTRYPOINT.encode(), REGISTRY_DOCKERFILE.encode(),
+        Path(binary).read_bytes(),
+        Path(busybox).read_bytes(),
+        REGISTRY_CONFIG.encode(),
+        REGISTRY_ENTRYPOINT.encode(),
+        REGISTRY_DOCKERFILE.encode(),
     )
     if not force and image_hash(REGISTRY_IMAGE) == want:
         return False
@@ -159,7 +175,9 @@ def build_testhost(force: bool = False) -> bool:
     """Build the systemd test-host image with mmdebstrap; return True when a build happened."""
     mirror = _mirror()
     want = _digest(
-        " ".join(TESTHOST_PACKAGES + TESTHOST_PRECACHE).encode(), mirror.encode(), TESTHOST_DOCKERFILE.encode(),
+        " ".join(TESTHOST_PACKAGES + TESTHOST_PRECACHE).encode(),
+        mirror.encode(),
+        TESTHOST_DOCKERFILE.encode(),
         b"v4",
     )
     if not force and image_hash(TESTHOST_IMAGE) == want:
@@ -170,24 +188,28 @@ def build_testhost(force: bool = False) -> bool:
         hooks = [
             # systemd in a container: no policy-rc.d, no gettys or udev.
             'rm -f "$1/usr/sbin/policy-rc.d"',
-            'for u in getty.target console-getty.service systemd-udevd.service systemd-udev-trigger.service '
-            'systemd-modules-load.service sys-kernel-config.mount sys-kernel-debug.mount '
-            'systemd-firstboot.service systemd-remount-fs.service; do ln -sf /dev/null "$1/etc/systemd/system/$u"; done',
+            "for u in getty.target console-getty.service systemd-udevd.service systemd-udev-trigger.service "
+            "systemd-modules-load.service sys-kernel-config.mount sys-kernel-debug.mount systemd-firstboot.service "
+            'systemd-remount-fs.service; do ln -sf /dev/null "$1/etc/systemd/system/$u"; done',
             'chroot "$1" apt-get install -y --download-only --no-install-recommends ' + " ".join(TESTHOST_PRECACHE),
             'rm -f "$1/etc/machine-id"; touch "$1/etc/machine-id"',
         ]
         cmd = [
-            "mmdebstrap", "--variant=minbase", "--quiet", "--format=tar",
+            "mmdebstrap",
+            "--variant=minbase",
+            "--quiet",
+            "--format=tar",
             "--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr",
             "--include=" + ",".join(TESTHOST_PACKAGES),
-            "--aptopt=APT::Keep-Downloaded-Packages \"true\"",
+            '--aptopt=APT::Keep-Downloaded-Packages "true"',
             "--skip=cleanup/apt/lists",
             "--skip=cleanup/apt/cache",
         ]
         for hook in hooks:
             cmd.append("--customize-hook=" + hook)
         cmd += [
-            "bookworm", str(tarball),
+            "bookworm",
+            str(tarball),
             f"deb {mirror} bookworm main",
             f"deb {mirror} bookworm-updates main",
             f"deb {security} bookworm-security main",
@@ -198,6 +220,15 @@ def build_testhost(force: bool = False) -> bool:
             tf.getmember("./usr/lib/systemd/systemd")
         _run(DOCKER, "import", str(tarball), "kollaprep/testhost-rootfs:latest", stdout=subprocess.DEVNULL)
         Path(tmp, "Dockerfile").write_text(TESTHOST_DOCKERFILE.replace("@HASH@", want))
-        _run(DOCKER, "build", "-q", "-t", TESTHOST_IMAGE, "-f", str(Path(tmp, "Dockerfile")), tmp,
-             stdout=subprocess.DEVNULL)
+        _run(
+            DOCKER,
+            "build",
+            "-q",
+            "-t",
+            TESTHOST_IMAGE,
+            "-f",
+            str(Path(tmp, "Dockerfile")),
+            tmp,
+            stdout=subprocess.DEVNULL,
+        )
     return True
