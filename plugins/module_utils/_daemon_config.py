@@ -113,7 +113,7 @@ _TYPE_WORDS = {
     STR: "a string",
     INT: "an integer (not a string)",
     LIST_STR: "a list of strings",
-    DICT_STR: "an object whose values are all strings (quote numbers, e.g. \"5\")",
+    DICT_STR: 'an object whose values are all strings (quote numbers, e.g. "5")',
     DICT: "an object",
     LIST: "a list",
 }

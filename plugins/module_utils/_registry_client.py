@@ -742,8 +742,7 @@ class RegistryClient:
         headers = {"Content-Type": "application/octet-stream"}
         if length is not None:
             headers["Content-Length"] = str(length)
-        else:
-            headers["Transfer-Encoding"] = "chunked"
+        # Without a length http.client sends an iterator with chunked transfer encoding by itself.
         self._count("uploads")
         resp = self.request("PUT", url, headers=headers, body=body, scope=self.push_scope(repo), retry=False)
         if resp.status != 201:

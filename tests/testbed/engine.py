@@ -15,7 +15,9 @@ def _answers() -> bool:
     docker = shutil.which("docker", path="/usr/bin") or shutil.which("docker")
     if not docker:
         return False
-    res = subprocess.run([docker, "version", "--format", "{{.Server.Version}}"], capture_output=True, text=True)
+    res = subprocess.run(
+        [docker, "version", "--format", "{{.Server.Version}}"], capture_output=True, text=True, check=False
+    )
     return res.returncode == 0
 
 
@@ -53,7 +55,7 @@ def ensure_engine(timeout: float = 60.0) -> None:
     install_engine()
     if _answers():
         return
-    running = subprocess.run(["pgrep", "-x", "dockerd"], capture_output=True).returncode == 0
+    running = subprocess.run(["pgrep", "-x", "dockerd"], capture_output=True, check=False).returncode == 0
     if not running:
         # PID 1 is not systemd on these machines: start the daemon ourselves, detached from this process.
         with DOCKERD_LOG.open("ab") as log:

@@ -26,10 +26,11 @@ Choices, measured on this machine (2 cores)
       the first N entries of ``KOLLA_IMAGES``, whose order puts parents first, so N images are pushed.
     * Uploads: a blob up to 8 MiB is built in memory, checked with HEAD and pushed with one monolithic PUT. A larger
       blob is streamed (POST, one chunked PATCH fed by a generator, PUT ?digest=) while its digest and diff_id are
-      computed, so memory stays bounded; its digest is then remembered in a small cache file
+      computed in the same pass, so memory stays bounded. Layer digests are then remembered in a small cache file
       (``~/.cache/kollaprep/generator-digests.json``; ``KOLLAPREP_GEN_CACHE`` moves it, ``off`` disables it) so that
-      a re-run can HEAD it and skip it. Layers of parents are cross-repository mounted from the repository of the
-      image that introduced them.
+      a re-run HEADs them and skips them without regenerating a byte. Layers of parents are cross-repository
+      mounted from the repository of the image that introduced them; manifests already in place (HEAD, same
+      digest) are not put again, so a re-run uploads nothing.
 
 CLI::
 
@@ -656,6 +657,10 @@ class _Registry:
             return None
         return urljoin(self.base + "/", resp.headers["Location"])
 
+    def has_manifest(self, repo: str, ref: str, digest: str) -> bool:
+        resp = self._call("HEAD", f"/v2/{repo}/manifests/{ref}", (200, 404), headers={"Accept": ACCEPT})
+        return resp.status_code == 200 and resp.headers.get("Docker-Content-Digest") == digest
+
     def put_manifest(self, repo: str, ref: str, media_type: str, body: bytes) -> str:
         resp = self._call("PUT", f"/v2/{repo}/manifests/{ref}", (201,), data=body, headers={"Content-Type": media_type})
         expected = _sha256(body)
@@ -691,11 +696,10 @@ class _Pusher:
             stream = layer.stream()
             data = b"".join(stream)
             desc = stream.descriptor
-            _remember(layer, desc)
             if location is not None or not self.reg.blob_exists(repo, desc.digest):
                 self.reg.put_blob(repo, data, desc.digest, location)
-            return desc
-        desc = self.reg.stream_blob(repo, layer.stream(), location)
+        else:
+            desc = self.reg.stream_blob(repo, layer.stream(), location)
         _remember(layer, desc)
         with self._lock:
             self.fresh[layer.key] = desc
@@ -722,9 +726,13 @@ class _Pusher:
                     self.upload(layer, repo, location)
             if not self.reg.blob_exists(repo, child.config_digest):
                 self.reg.put_blob(repo, child.config, child.config_digest)
-            self.reg.put_manifest(repo, child.digest if multi else planned.tag, types["manifest"], child.manifest)
+            self._manifest(repo, child.digest if multi else planned.tag, types["manifest"], child.manifest)
         if multi:
-            self.reg.put_manifest(repo, planned.tag, types["index"], planned.manifest)
+            self._manifest(repo, planned.tag, types["index"], planned.manifest)
+
+    def _manifest(self, repo: str, ref: str, media_type: str, body: bytes) -> None:
+        if not self.reg.has_manifest(repo, ref, _sha256(body)):
+            self.reg.put_manifest(repo, ref, media_type, body)
 
 
 def generate(

@@ -103,6 +103,7 @@ def image_hash(image: str) -> str | None:
         [DOCKER, "image", "inspect", "--format", f'{{{{index .Config.Labels "{HASH_LABEL}"}}}}', image],
         capture_output=True,
         text=True,
+        check=False,
     )
     return res.stdout.strip() if res.returncode == 0 else None
 

@@ -36,7 +36,9 @@ class Lab:
 
 
 def _running(name: str) -> bool:
-    res = subprocess.run([DOCKER, "inspect", "-f", "{{.State.Running}}", name], capture_output=True, text=True)
+    res = subprocess.run(
+        [DOCKER, "inspect", "-f", "{{.State.Running}}", name], capture_output=True, text=True, check=False
+    )
     return res.returncode == 0 and res.stdout.strip() == "true"
 
 
@@ -84,7 +86,7 @@ def ensure_host(name: str) -> bool:
     """Start the test host when it is not running; return True when (re)created."""
     if _running(name):
         return False
-    subprocess.run([DOCKER, "rm", "-f", "-v", name], capture_output=True)
+    subprocess.run([DOCKER, "rm", "-f", "-v", name], capture_output=True, check=False)
     subprocess.run(testhost_run_args(name), check=True, capture_output=True)
     return True
 
@@ -92,7 +94,9 @@ def ensure_host(name: str) -> bool:
 def wait_booted(name: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        res = subprocess.run([DOCKER, "exec", name, "systemctl", "is-system-running"], capture_output=True, text=True)
+        res = subprocess.run(
+            [DOCKER, "exec", name, "systemctl", "is-system-running"], capture_output=True, text=True, check=False
+        )
         if res.stdout.strip() in ("running", "degraded"):
             return
         time.sleep(0.5)
@@ -102,7 +106,7 @@ def wait_booted(name: str, timeout: float = 60) -> None:
 def ensure_upstream() -> bool:
     if _running(UPSTREAM):
         return False
-    subprocess.run([DOCKER, "rm", "-f", "-v", UPSTREAM], capture_output=True)
+    subprocess.run([DOCKER, "rm", "-f", "-v", UPSTREAM], capture_output=True, check=False)
     subprocess.run(
         [
             DOCKER,
@@ -140,8 +144,8 @@ def up(targets: int = 2) -> tuple[Lab, list[str]]:
 
 def down() -> None:
     ids = subprocess.run(
-        [DOCKER, "ps", "-aq", "--filter", f"label={LABEL}.lab=1"], capture_output=True, text=True
+        [DOCKER, "ps", "-aq", "--filter", f"label={LABEL}.lab=1"], capture_output=True, text=True, check=False
     ).stdout
     if ids.split():
-        subprocess.run([DOCKER, "rm", "-f", "-v", *ids.split()], capture_output=True)
-    subprocess.run([DOCKER, "volume", "rm", "-f", "kp-lab-upstream-data"], capture_output=True)
+        subprocess.run([DOCKER, "rm", "-f", "-v", *ids.split()], capture_output=True, check=False)
+    subprocess.run([DOCKER, "volume", "rm", "-f", "kp-lab-upstream-data"], capture_output=True, check=False)

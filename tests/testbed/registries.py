@@ -27,13 +27,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _openssl(*args: str) -> None:
+    subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+
 def make_tls(directory: Path, names: list[str], ips: list[str]) -> tuple[Path, Path, Path]:
     """A throwaway CA and a server certificate for names/ips; return (ca, cert, key)."""
     directory.mkdir(parents=True, exist_ok=True)
     ca_key, ca, key, csr, cert = (directory / n for n in ("ca.key", "ca.crt", "server.key", "server.csr", "server.crt"))
-    run = lambda *a: subprocess.run(a, check=True, capture_output=True)  # noqa: E731
-    run(
-        "openssl",
+    _openssl(
         "req",
         "-x509",
         "-newkey",
@@ -48,8 +50,7 @@ def make_tls(directory: Path, names: list[str], ips: list[str]) -> tuple[Path, P
         "-out",
         str(ca),
     )
-    run(
-        "openssl",
+    _openssl(
         "req",
         "-newkey",
         "rsa:2048",
@@ -64,8 +65,7 @@ def make_tls(directory: Path, names: list[str], ips: list[str]) -> tuple[Path, P
     san = ",".join([f"DNS:{n}" for n in names] + [f"IP:{i}" for i in ips])
     ext = directory / "san.ext"
     ext.write_text(f"subjectAltName={san}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
-    run(
-        "openssl",
+    _openssl(
         "x509",
         "-req",
         "-in",
@@ -110,11 +110,13 @@ class Registry:
         return self.workdir / "data"
 
     def logs(self, tail: int = 50) -> str:
-        res = subprocess.run([DOCKER, "logs", "--tail", str(tail), self.name], capture_output=True, text=True)
+        res = subprocess.run(
+            [DOCKER, "logs", "--tail", str(tail), self.name], capture_output=True, text=True, check=False
+        )
         return res.stdout + res.stderr
 
     def stop(self) -> None:
-        subprocess.run([DOCKER, "rm", "-f", "-v", self.name], capture_output=True)
+        subprocess.run([DOCKER, "rm", "-f", "-v", self.name], capture_output=True, check=False)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
@@ -148,7 +150,7 @@ def start_registry(
     workdir: Path | None = None,
 ) -> Registry:
     """Start a registry:2 container named name on 127.0.0.1 (a leftover of the same name is replaced)."""
-    subprocess.run([DOCKER, "rm", "-f", "-v", name], capture_output=True)
+    subprocess.run([DOCKER, "rm", "-f", "-v", name], capture_output=True, check=False)
     port = port or free_port()
     workdir = workdir or Path(tempfile.mkdtemp(prefix=f"{name}-"))
     (workdir / "data").mkdir(parents=True, exist_ok=True)
