@@ -77,7 +77,9 @@ def is_valid_digest(digest: str) -> bool:
 
 def validate_tag(tag: str) -> str:
     if not isinstance(tag, str) or not _TAG.match(tag):
-        raise InvalidReference("invalid tag %r: up to 128 characters of [A-Za-z0-9_.-], not starting with . or -" % (tag,))
+        raise InvalidReference(
+            "invalid tag %r: up to 128 characters of [A-Za-z0-9_.-], not starting with . or -" % (tag,)
+        )
     return tag
 
 

@@ -157,16 +157,24 @@ def build_specs(
     for text in images:
         text = str(text).strip()
         try:
-            if "/" in text or ":" in text or "@" in text:
-                # A full reference; without a host it is relative to the source registry.
+            if not text:
+                raise InvalidReference("empty image name")
+            if "/" in text:
+                # A full reference (Docker's grammar: host/ns/name:tag); without a host it is on the source registry.
                 ref = parse_reference(text, default_registry=src_registry, default_tag=tag)
                 local_name = text
             else:
-                validate_repository(text)
-                repo = "%s/%s" % (src_namespace.strip("/"), text) if src_namespace else text
-                validate_repository(repo)
-                ref = ImageRef(registry=src_registry, repository=repo, tag=tag)
-                local_name = "%s:%s" % (repo, tag) if tag else repo
+                # A Kolla name (nova-api, nova-api:tag, nova-api@sha256:...) in the source namespace.
+                short = parse_reference(text, default_registry="kolla.invalid", default_tag=tag)
+                namespace = src_namespace.strip("/")
+                repo = "%s/%s" % (namespace, short.repository) if namespace else short.repository
+                validate_repository(repo, text)
+                ref = ImageRef(registry=src_registry, repository=repo, tag=short.tag, digest=short.digest)
+                local_name = repo
+                if short.tag:
+                    local_name += ":" + short.tag
+                if short.digest:
+                    local_name += "@" + short.digest
             if ref.reference is None:
                 raise InvalidReference("image %r has no tag or digest and no tag option was given" % text)
             if ref.tag:
@@ -309,7 +317,6 @@ class EngineSource(Source):
                 aux = line.get("aux") or {}
                 if aux.get("Digest"):
                     pushed = aux["Digest"]
-                    result.bytes = int(aux.get("Size") or 0) and result.bytes
         except docker.errors.APIError as exc:
             raise RegistryError("engine push of %s failed: %s" % (dest_name, exc)) from exc
         result.destination_digest = pushed
@@ -377,7 +384,12 @@ class Mirror:
             image=spec.text,
             source=str(spec.src),
             destination="%s/%s%s%s"
-            % (self.dest.host, spec.dest_repo, "@" if spec.dest_reference.startswith("sha256:") else ":", spec.dest_reference),
+            % (
+                self.dest.host,
+                spec.dest_repo,
+                "@" if spec.dest_reference.startswith("sha256:") else ":",
+                spec.dest_reference,
+            ),
         )
         start = time.monotonic()
         try:
@@ -391,6 +403,9 @@ class Mirror:
         except (OSError, http.client.HTTPException, ValueError) as exc:
             result.status = STATUS_FAILED
             result.msg = "%s: %s" % (type(exc).__name__, exc)
+        except Exception as exc:  # one broken image must not stop the others
+            result.status = STATUS_FAILED
+            result.msg = "unexpected %s: %s" % (type(exc).__name__, exc)
         result.seconds = time.monotonic() - start
         self._report(result)
         return result
@@ -419,7 +434,8 @@ class Mirror:
         head = self.source.head_manifest(src_ref)
         if head is None:
             raise NotFound(
-                "%s not found at src registry %s (unknown image or tag)" % (src_ref.repository + ":" + str(src_ref.reference), src_ref.registry),
+                "%s not found at src registry %s (unknown image or tag)"
+                % (src_ref.repository + ":" + str(src_ref.reference), src_ref.registry),
                 404,
             )
         src_digest = head["digest"]

@@ -479,9 +479,7 @@ class RegistryClient:
                         self._retry_sleep(attempt, None)
                         attempt += 1
                         continue
-                    raise Unreachable(
-                        "token service %s of %s is unreachable: %s" % (realm, self._who(), exc)
-                    ) from exc
+                    raise Unreachable("token service %s of %s is unreachable: %s" % (realm, self._who(), exc)) from exc
                 if resp.status >= 500 or resp.status == 429:
                     if attempt < self.retries:
                         self._retry_sleep(attempt, parse_retry_after(resp.getheader("Retry-After")))

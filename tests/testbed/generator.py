@@ -17,11 +17,15 @@ What the sets look like
       twin) and a manifest list / index under the tag. The amd64 blobs are the very blobs of a single-arch run.
 
 Choices, measured on this machine (2 cores)
-    * Byte source: SHAKE-256 over (layer key, counter), 1 MiB at a time: ~390 MB/s in one thread, every byte unique
-      and incompressible, stdlib only. (``random.Random.randbytes``: ~270 MB/s.)
+    * Byte source: SHAKE-128 over (layer key, counter), 1 MiB per call: ~470 MB/s in one thread (SHAKE-256 ~390,
+      ``random.Random.randbytes`` ~270), stdlib only, every byte unique and incompressible. With the two sha256
+      (blob digest, diff_id), the CRC and the gzip framing, one thread produces a layer at ~220-250 MB/s.
     * Compression: gzip "stored" (deflate level 0), framed by hand. zlib level 1 on incompressible data runs at
       ~45 MB/s for a 0.01 % gain; the stored framing runs at GB/s and is independent of the zlib version, so digests
       are the same on every machine.
+    * End to end against a local registry:2: 40 images with 4 MiB layers (168 MiB) in ~2 s, a re-run in ~0.5 s;
+      40 images with 32 MiB layers (1.3 GiB) in ~9 s (~155 MB/s, the registry hashing and writing on the other
+      core) with a peak RSS of ~80 MB.
     * Parents: selecting an image always selects (and pushes) its parents, like Kolla's own build. ``count=N`` takes
       the first N entries of ``KOLLA_IMAGES``, whose order puts parents first, so N images are pushed.
     * Uploads: a blob up to 8 MiB is built in memory, checked with HEAD and pushed with one monolithic PUT. A larger
@@ -589,6 +593,9 @@ class _Registry:
         self.session.mount("https://", adapter)
         self.session.auth = tuple(auth) if auth else None
         self.session.verify = verify
+        # Ignore REQUESTS_CA_BUNDLE / proxies from the environment: the env bundle would override ``verify``, and a
+        # proxy must never sit between us and a registry on 127.0.0.1.
+        self.session.trust_env = False
         self.session.headers["User-Agent"] = "kollaprep-testbed-generator"
         self._lock = threading.Lock()
         self.uploaded: dict[str, int] = {}  # bytes sent per repository
@@ -877,8 +884,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{len(result)} images -> {args.registry}/{args.namespace} tag {args.tag} "
         f"({'oci' if args.oci else 'docker'}{', multiarch' if args.multiarch else ''}): "
-        f"unique {_human(unique)}, uploaded {_human(uploaded)}, {seconds:.2f} s, "
-        f"{unique / 1e6 / max(seconds, 1e-9):.1f} MB/s"
+        f"unique {_human(unique)}, uploaded {_human(uploaded)} in {seconds:.2f} s "
+        f"({uploaded / 1e6 / max(seconds, 1e-9):.1f} MB/s)"
     )
     return 0
 
