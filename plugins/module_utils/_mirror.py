@@ -269,7 +269,7 @@ class EngineSource(Source):
 
     def __init__(self, docker_host: str | None = None, timeout: float = 600.0):
         try:
-            import docker  # noqa: PLC0415 - only this code path needs docker-py
+            import docker
         except ImportError as exc:
             raise MirrorError(
                 "source=engine needs the Docker SDK for Python (docker-py) on the host that runs the copy: "
@@ -380,16 +380,11 @@ class Mirror:
         return report
 
     def copy_image(self, spec: ImageSpec) -> ImageResult:
+        sep = "@" if spec.dest_reference.startswith("sha256:") else ":"
         result = ImageResult(
             image=spec.text,
             source=str(spec.src),
-            destination="%s/%s%s%s"
-            % (
-                self.dest.host,
-                spec.dest_repo,
-                "@" if spec.dest_reference.startswith("sha256:") else ":",
-                spec.dest_reference,
-            ),
+            destination="%s/%s%s%s" % (self.dest.host, spec.dest_repo, sep, spec.dest_reference),
         )
         start = time.monotonic()
         try:
@@ -414,7 +409,7 @@ class Mirror:
         if self.progress:
             try:
                 self.progress(result)
-            except Exception:  # noqa: BLE001, S110 - a progress printer must never break a copy
+            except Exception:  # noqa: S110 - a progress printer must never break a copy
                 pass
 
     # -- one image
@@ -434,8 +429,8 @@ class Mirror:
         head = self.source.head_manifest(src_ref)
         if head is None:
             raise NotFound(
-                "%s not found at src registry %s (unknown image or tag)"
-                % (src_ref.repository + ":" + str(src_ref.reference), src_ref.registry),
+                "%s%s%s not found at src registry %s (unknown image or tag)"
+                % (src_ref.repository, "@" if src_ref.digest else ":", src_ref.reference, src_ref.registry),
                 404,
             )
         src_digest = head["digest"]

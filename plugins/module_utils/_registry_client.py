@@ -290,7 +290,7 @@ class HTTPTransport:
             except BaseException:
                 conn.close()
                 raise
-            resp._kp_conn = conn  # noqa: SLF001 - remembered so release() can return it to the pool
+            resp._kp_conn = conn
             resp._kp_key = key
             return resp
         raise http.client.RemoteDisconnected("connection closed")  # pragma: no cover

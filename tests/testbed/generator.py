@@ -11,7 +11,7 @@ What the sets look like
       (see ``KOLLA_IMAGES``). A layer shared by several images is the same blob (same digest) in all of them.
     * Every layer is a real gzip'd tar holding one file of ``layer_size`` incompressible bytes, so a real engine can
       pull and unpack it; the config blob carries the matching ``rootfs.diff_ids``. Layer bytes are deterministic
-      from ``seed`` (SHAKE-256 counter stream), so two runs give the same digests.
+      from ``seed`` (SHAKE-128 counter stream), so two runs give the same digests.
     * ``media_type="docker"`` (schema 2 manifests, manifest lists) or ``"oci"`` (OCI manifests, OCI indexes).
       ``multiarch=True`` pushes linux/amd64 and linux/arm64 manifests (every arm64 layer differs from its amd64
       twin) and a manifest list / index under the tag. The amd64 blobs are the very blobs of a single-arch run.
@@ -30,11 +30,11 @@ Choices, measured on this machine (2 cores)
       the first N entries of ``KOLLA_IMAGES``, whose order puts parents first, so N images are pushed.
     * Uploads: a blob up to 8 MiB is built in memory, checked with HEAD and pushed with one monolithic PUT. A larger
       blob is streamed (POST, one chunked PATCH fed by a generator, PUT ?digest=) while its digest and diff_id are
-      computed in the same pass, so memory stays bounded. Layer digests are then remembered in a small cache file
-      (``~/.cache/kollaprep/generator-digests.json``; ``KOLLAPREP_GEN_CACHE`` moves it, ``off`` disables it) so that
-      a re-run HEADs them and skips them without regenerating a byte. Layers of parents are cross-repository
-      mounted from the repository of the image that introduced them; manifests already in place (HEAD, same
-      digest) are not put again, so a re-run uploads nothing.
+      computed in the same pass, so memory stays bounded. Digests of layers of 64 KiB and more are remembered in a
+      small cache file (``~/.cache/kollaprep/generator-digests.json``; ``KOLLAPREP_GEN_CACHE`` moves it, ``off``
+      disables it) so that a re-run HEADs them and skips them without regenerating a byte. Layers of parents are
+      cross-repository mounted from the repository of the image that introduced them; manifests already in place
+      (HEAD, same digest) are not put again, so a re-run uploads nothing.
 
 CLI::
 
@@ -149,6 +149,7 @@ CREATED = "2024-04-03T00:00:00Z"
 _MTIME = 1712102400  # CREATED as a Unix time, for the tar headers
 _CHUNK = 1 << 20  # generator / upload granularity
 _INLINE_MAX = 8 << 20  # blobs up to this size are built in memory; larger ones are streamed
+_CACHE_MIN = 64 << 10  # layers below this size are cheaper to regenerate than to cache on disk
 _STORED_BLOCK = 65535  # largest deflate stored block
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"  # no name, mtime 0, OS unix
 _MAX_LAYER = 8 << 30  # ustar size field limit
@@ -708,8 +709,9 @@ class _Pusher:
         else:
             desc = self.reg.stream_blob(repo, layer.stream(), location)
         _remember(layer, desc)
-        with self._lock:
-            self.fresh[layer.key] = desc
+        if layer.size >= _CACHE_MIN:
+            with self._lock:
+                self.fresh[layer.key] = desc
         return desc
 
     def ensure_layer(self, layer: Layer) -> Descriptor:
@@ -763,8 +765,9 @@ def generate(
 
     Parents of selected images are always pushed too (see ``select``). ``auth`` is a (user, password) pair for basic
     auth; ``ca`` a CA bundle path for a TLS registry; ``scheme`` defaults to https when ``ca`` or ``verify`` is given,
-    else http; ``verify=False`` talks TLS without checking the certificate. Idempotent: blobs already present are
-    skipped (HEAD) and manifests re-put with the same digests.
+    else http; ``verify=False`` talks TLS without checking the certificate (``ca`` wins when both are given).
+    Idempotent: blobs and manifests already present (HEAD, same digest) are skipped, parents' layers re-mounted.
+    Raises ``GeneratorError`` when the registry refuses a request, ``ValueError`` on bad arguments.
     """
     _check_args(media_type, layer_size)
     names = select(images, count)
