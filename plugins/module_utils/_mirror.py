@@ -339,7 +339,7 @@ class Mirror:
         check_mode: bool = False,
         progress=None,
         blob_retries: int = 3,
-        sleep=time.sleep,
+        sleep=None,
     ):
         if workers < 1:
             raise MirrorError("workers must be at least 1")
@@ -353,7 +353,7 @@ class Mirror:
         self.check_mode = check_mode
         self.progress = progress
         self.blob_retries = blob_retries
-        self._sleep = sleep
+        self._sleep = sleep or getattr(dest, "_sleep", time.sleep)
         self._lock = threading.Lock()
         self._repo_blobs: dict[tuple[str, str], Future] = {}
         self._digest_home: dict[str, Future] = {}

@@ -1,7 +1,7 @@
 """The lab: a deployment host and targets as systemd test hosts, plus a synthetic upstream registry standing in for
 quay.io, all on the test network. Idempotent: what is already up is left as it is.
 
-The test-host container spec is read from molecule/shared/testhost.yml, the one place it is defined.
+The test-host container spec is read from molecule/shared/vars/testhost.yml, the one place it is defined.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from tests.testbed import LABEL, NETWORK, REGISTRY_IMAGE
 
 DOCKER = "/usr/bin/docker"
 ROOT = Path(__file__).resolve().parents[2]
-SPEC = yaml.safe_load((ROOT / "molecule/shared/testhost.yml").read_text())
+SPEC = yaml.safe_load((ROOT / "molecule/shared/vars/testhost.yml").read_text())
 
 UPSTREAM = "kp-lab-upstream"
 UPSTREAM_LOCAL_PORT = 5100  # the controller reaches the upstream at 127.0.0.1:5100, test hosts at kp-lab-upstream:5000

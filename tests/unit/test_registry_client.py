@@ -265,6 +265,7 @@ class FakeRegistry:
         self.log: list[tuple[str, str]] = []
         self.fail: dict[str, list[int]] = {}
         self.corrupt: set[str] = set()
+        self._next_upload = 0
 
     # helpers to fill it
     def add_blob(self, repo, data):
@@ -319,7 +320,8 @@ class FakeRegistry:
                 if d in self.links.get(src, set()):
                     self.links.setdefault(repo, set()).add(d)
                     return FakeResponse(201, {"Docker-Content-Digest": d})
-            uid = "u%d" % len(self.uploads)
+            self._next_upload += 1
+            uid = "u%d" % self._next_upload
             self.uploads[uid] = repo
             return FakeResponse(202, {"Location": "/v2/%s/blobs/uploads/%s?_state=x" % (repo, uid)})
         m = re.match(r"^/v2/(.+)/blobs/uploads/(u\d+)$", path)

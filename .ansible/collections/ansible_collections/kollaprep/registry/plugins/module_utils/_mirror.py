@@ -1,0 +1,665 @@
+# Copyright (c) kollaprep.registry contributors
+# Apache License 2.0 (see LICENSE)
+"""Copy Kolla images into the local registry: the core behind the image_mirror module and bin/kollaprep-mirror.
+
+Registry to registry, no Docker engine in the path:
+
+- manifests are copied byte for byte (digest preserving), every blob is streamed with bounded memory and its
+  sha256 checked on the way;
+- a blob already in the destination repository is not sent again (HEAD); a blob shared by several images moves
+  once per run (per-digest futures); later repositories get it by cross-repo mount;
+- images and blobs are copied in parallel (two pools of ``workers`` threads: images, blobs);
+- a manifest is pushed only after all its blobs, an index only after its child manifests, so a tag never points
+  at an incomplete image; a rerun after an interruption reuses every blob that landed.
+
+Sources implement :class:`Source`. ``RegistrySource`` reads a registry; ``EngineSource`` pushes images present in
+the local Docker engine (docker-py, imported only there); an archive source (offline bundle) can implement the
+same byte-level interface as ``RegistrySource`` (head_manifest, get_manifest, open_blob, list_repositories).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from ansible_collections.kollaprep.registry.plugins.module_utils._image_ref import (
+    ImageRef,
+    InvalidReference,
+    parse_reference,
+    validate_repository,
+    validate_tag,
+)
+from ansible_collections.kollaprep.registry.plugins.module_utils._registry_client import (
+    CHUNK_SIZE,
+    AuthError,
+    DigestMismatch,
+    ManifestError,
+    NotFound,
+    RegistryClient,
+    RegistryError,
+    Unreachable,
+    backoff_delay,
+    is_index,
+    manifest_blobs,
+    manifest_children,
+    platform_matches,
+    platform_string,
+    sha256_digest,
+)
+
+STATUS_COPIED = "copied"
+STATUS_SKIPPED = "skipped"
+STATUS_WOULD_COPY = "would_copy"
+STATUS_FAILED = "failed"
+
+
+class MirrorError(Exception):
+    """A problem with the whole run (bad options, missing dependency), not with one image."""
+
+
+@dataclass
+class ImageSpec:
+    """One image to copy: where it comes from and where it goes."""
+
+    text: str
+    src: ImageRef
+    dest_repo: str
+    dest_reference: str
+    local_name: str = ""
+
+
+@dataclass
+class ImageResult:
+    image: str
+    source: str
+    destination: str
+    status: str = STATUS_FAILED
+    source_digest: str | None = None
+    destination_digest: str | None = None
+    before_digest: str | None = None
+    digest_preserved: bool = True
+    bytes: int = 0
+    blobs_uploaded: int = 0
+    blobs_mounted: int = 0
+    blobs_present: int = 0
+    seconds: float = 0.0
+    msg: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "image": self.image,
+            "source": self.source,
+            "destination": self.destination,
+            "status": self.status,
+            "source_digest": self.source_digest,
+            "destination_digest": self.destination_digest,
+            "digest_preserved": self.digest_preserved,
+            "bytes": self.bytes,
+            "blobs_uploaded": self.blobs_uploaded,
+            "blobs_mounted": self.blobs_mounted,
+            "blobs_present": self.blobs_present,
+            "seconds": round(self.seconds, 3),
+            "msg": self.msg,
+        }
+
+
+@dataclass
+class MirrorReport:
+    results: list[ImageResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[ImageResult]:
+        return [r for r in self.results if r.status == STATUS_FAILED]
+
+    @property
+    def changed(self) -> bool:
+        return any(r.status in (STATUS_COPIED, STATUS_WOULD_COPY) for r in self.results)
+
+    def summary(self) -> dict:
+        total_bytes = sum(r.bytes for r in self.results)
+        counts = {s: 0 for s in (STATUS_COPIED, STATUS_SKIPPED, STATUS_WOULD_COPY, STATUS_FAILED)}
+        for r in self.results:
+            counts[r.status] += 1
+        mbps = total_bytes / 1e6 / self.seconds if self.seconds > 0 else 0.0
+        return {
+            "total": len(self.results),
+            "copied": counts[STATUS_COPIED],
+            "skipped": counts[STATUS_SKIPPED],
+            "would_copy": counts[STATUS_WOULD_COPY],
+            "failed": counts[STATUS_FAILED],
+            "bytes": total_bytes,
+            "seconds": round(self.seconds, 3),
+            "mb_per_s": round(mbps, 2),
+        }
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Building the list of images
+
+
+def build_specs(
+    images,
+    *,
+    tag: str | None,
+    src_registry: str,
+    src_namespace: str,
+    dest_namespace: str | None = None,
+) -> tuple[list[ImageSpec], list[ImageResult]]:
+    """Turn the user's image list into specs; malformed entries become failed results (the others still go)."""
+    specs: list[ImageSpec] = []
+    bad: list[ImageResult] = []
+    for text in images:
+        text = str(text).strip()
+        try:
+            if not text:
+                raise InvalidReference("empty image name")
+            if "/" in text:
+                # A full reference (Docker's grammar: host/ns/name:tag); without a host it is on the source registry.
+                ref = parse_reference(text, default_registry=src_registry, default_tag=tag)
+                local_name = text
+            else:
+                # A Kolla name (nova-api, nova-api:tag, nova-api@sha256:...) in the source namespace.
+                short = parse_reference(text, default_registry="kolla.invalid", default_tag=tag)
+                namespace = src_namespace.strip("/")
+                repo = "%s/%s" % (namespace, short.repository) if namespace else short.repository
+                validate_repository(repo, text)
+                ref = ImageRef(registry=src_registry, repository=repo, tag=short.tag, digest=short.digest)
+                local_name = repo
+                if short.tag:
+                    local_name += ":" + short.tag
+                if short.digest:
+                    local_name += "@" + short.digest
+            if ref.reference is None:
+                raise InvalidReference("image %r has no tag or digest and no tag option was given" % text)
+            if ref.tag:
+                validate_tag(ref.tag)
+                if ":" not in local_name.rsplit("/", 1)[-1] and "@" not in local_name:
+                    local_name += ":" + ref.tag
+            namespace = ref.namespace if dest_namespace is None else dest_namespace.strip("/")
+            dest_repo = "%s/%s" % (namespace, ref.name) if namespace else ref.name
+            validate_repository(dest_repo)
+            specs.append(
+                ImageSpec(
+                    text=text, src=ref, dest_repo=dest_repo, dest_reference=ref.tag or ref.digest, local_name=local_name
+                )
+            )
+        except InvalidReference as exc:
+            bad.append(ImageResult(image=text, source=text, destination="", msg=str(exc)))
+    return specs, bad
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Sources
+
+
+class Source:
+    """What the mirror reads from. Byte-level sources (registry, archive) implement the four methods below."""
+
+    kind = "abstract"
+    byte_level = True
+
+    def head_manifest(self, ref: ImageRef) -> dict | None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def get_manifest(self, ref: ImageRef, reference: str) -> tuple[bytes, str, str]:  # pragma: no cover
+        raise NotImplementedError
+
+    def open_blob(self, ref: ImageRef, digest: str):  # pragma: no cover
+        raise NotImplementedError
+
+    def list_repositories(self, namespace: str) -> list[str]:  # pragma: no cover
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class RegistrySource(Source):
+    """A registry; one client per host (references may name other hosts; they all get the src_* settings)."""
+
+    kind = "registry"
+
+    def __init__(self, host: str, **client_options):
+        self.host = host
+        self._options = client_options
+        self._clients: dict[str, RegistryClient] = {}
+        self._lock = threading.Lock()
+        self.client(host)
+
+    def client(self, host: str | None = None) -> RegistryClient:
+        host = host or self.host
+        with self._lock:
+            client = self._clients.get(host)
+            if client is None:
+                client = self._clients[host] = RegistryClient(host, side="src", **self._options)
+            return client
+
+    def _for(self, ref: ImageRef) -> RegistryClient:
+        return self.client(ref.api_host)
+
+    def head_manifest(self, ref):
+        return self._for(ref).head_manifest(ref.repository, ref.reference)
+
+    def get_manifest(self, ref, reference):
+        return self._for(ref).get_manifest(ref.repository, reference)
+
+    def open_blob(self, ref, digest):
+        return self._for(ref).open_blob(ref.repository, digest)
+
+    def list_repositories(self, namespace):
+        prefix = namespace.strip("/") + "/" if namespace else ""
+        return sorted(r for r in self.client().catalog() if r.startswith(prefix))
+
+    def close(self):
+        for client in self._clients.values():
+            client.close()
+
+
+class EngineSource(Source):
+    """Images present in the local Docker engine (kolla-build output), pushed by the engine itself."""
+
+    kind = "engine"
+    byte_level = False
+
+    def __init__(self, docker_host: str | None = None, timeout: float = 600.0):
+        try:
+            import docker
+        except ImportError as exc:
+            raise MirrorError(
+                "source=engine needs the Docker SDK for Python (docker-py) on the host that runs the copy: "
+                "install it (pip install docker / apt-get install python3-docker) or use source=registry"
+            ) from exc
+        self._docker = docker
+        try:
+            if docker_host:
+                self.client = docker.DockerClient(base_url=docker_host, timeout=int(timeout))
+            else:
+                self.client = docker.from_env(timeout=int(timeout))
+            self.client.ping()
+        except docker.errors.DockerException as exc:
+            raise MirrorError("cannot talk to the local Docker engine: %s" % exc) from exc
+        self._lock = threading.Lock()
+
+    def push(self, spec: ImageSpec, dest: RegistryClient, result: ImageResult, check_mode: bool) -> None:
+        docker = self._docker
+        try:
+            image = self.client.images.get(spec.local_name)
+        except docker.errors.ImageNotFound as exc:
+            raise NotFound("image %s is not present in the local Docker engine" % spec.local_name, 404) from exc
+        result.source_digest = image.id
+        dest_name = "%s/%s" % (dest.host, spec.dest_repo)
+        head = dest.head_manifest(spec.dest_repo, spec.dest_reference)
+        result.before_digest = head["digest"] if head else None
+        known = {rd.split("@", 1)[1] for rd in image.attrs.get("RepoDigests") or [] if rd.startswith(dest_name + "@")}
+        if head and head["digest"] in known:
+            result.status = STATUS_SKIPPED
+            result.destination_digest = head["digest"]
+            return
+        if check_mode:
+            result.status = STATUS_WOULD_COPY
+            return
+        if not image.tag(dest_name, spec.dest_reference):
+            raise RegistryError("could not tag %s as %s:%s" % (spec.local_name, dest_name, spec.dest_reference))
+        auth = {"username": dest.username, "password": dest.password} if dest.username else None
+        pushed = None
+        try:
+            for line in self.client.api.push(
+                dest_name, spec.dest_reference, stream=True, decode=True, auth_config=auth
+            ):
+                if line.get("error"):
+                    raise RegistryError("engine push of %s failed: %s" % (dest_name, line["error"]))
+                aux = line.get("aux") or {}
+                if aux.get("Digest"):
+                    pushed = aux["Digest"]
+        except docker.errors.APIError as exc:
+            raise RegistryError("engine push of %s failed: %s" % (dest_name, exc)) from exc
+        result.destination_digest = pushed
+        result.digest_preserved = False
+        result.status = STATUS_COPIED
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The mirror
+
+
+class Mirror:
+    def __init__(
+        self,
+        source: Source,
+        dest: RegistryClient,
+        *,
+        workers: int = 8,
+        platforms=None,
+        check_mode: bool = False,
+        progress=None,
+        blob_retries: int = 3,
+        sleep=None,
+    ):
+        if workers < 1:
+            raise MirrorError("workers must be at least 1")
+        self.source = source
+        self.dest = dest
+        self.workers = workers
+        self.platforms = [p.strip().lower() for p in platforms or [] if p and p.strip()]
+        for platform in self.platforms:
+            if len(platform.split("/")) not in (2, 3):
+                raise MirrorError("platform %r is not os/arch[/variant], e.g. linux/amd64" % platform)
+        self.check_mode = check_mode
+        self.progress = progress
+        self.blob_retries = blob_retries
+        self._sleep = sleep or getattr(dest, "_sleep", time.sleep)
+        self._lock = threading.Lock()
+        self._repo_blobs: dict[tuple[str, str], Future] = {}
+        self._digest_home: dict[str, Future] = {}
+        self._blob_pool: ThreadPoolExecutor | None = None
+
+    # -- public
+    def run(self, specs: list[ImageSpec], pre_failed: list[ImageResult] | None = None) -> MirrorReport:
+        report = MirrorReport(results=list(pre_failed or []))
+        for result in report.results:
+            self._report(result)
+        start = time.monotonic()
+        results: list[ImageResult | None] = [None] * len(specs)
+        with (
+            ThreadPoolExecutor(self.workers, thread_name_prefix="kp-blob") as blob_pool,
+            ThreadPoolExecutor(self.workers, thread_name_prefix="kp-image") as image_pool,
+        ):
+            self._blob_pool = blob_pool
+            futures = {image_pool.submit(self.copy_image, spec): i for i, spec in enumerate(specs)}
+            for future, index in futures.items():
+                results[index] = future.result()
+        self._blob_pool = None
+        report.results.extend(r for r in results if r is not None)
+        report.seconds = time.monotonic() - start
+        return report
+
+    def copy_image(self, spec: ImageSpec) -> ImageResult:
+        sep = "@" if spec.dest_reference.startswith("sha256:") else ":"
+        result = ImageResult(
+            image=spec.text,
+            source=str(spec.src),
+            destination="%s/%s%s%s" % (self.dest.host, spec.dest_repo, sep, spec.dest_reference),
+        )
+        start = time.monotonic()
+        try:
+            if self.source.byte_level:
+                self._copy_image(spec, result)
+            else:
+                self.source.push(spec, self.dest, result, self.check_mode)
+        except (RegistryError, ManifestError, MirrorError) as exc:
+            result.status = STATUS_FAILED
+            result.msg = str(exc)
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            result.status = STATUS_FAILED
+            result.msg = "%s: %s" % (type(exc).__name__, exc)
+        except Exception as exc:  # one broken image must not stop the others
+            result.status = STATUS_FAILED
+            result.msg = "unexpected %s: %s" % (type(exc).__name__, exc)
+        result.seconds = time.monotonic() - start
+        self._report(result)
+        return result
+
+    def _report(self, result: ImageResult) -> None:
+        if self.progress:
+            try:
+                self.progress(result)
+            except Exception:  # noqa: S110 - a progress printer must never break a copy
+                pass
+
+    # -- one image
+    def _select_children(self, children: list[dict], spec: ImageSpec) -> list[dict]:
+        if not self.platforms or spec.dest_reference.startswith("sha256:"):
+            return children
+        kept = [c for c in children if any(platform_matches(c.get("platform"), p) for p in self.platforms)]
+        if not kept:
+            raise ManifestError(
+                "%s has no manifest for %s (it has: %s)"
+                % (spec.src, ", ".join(self.platforms), ", ".join(platform_string(c.get("platform")) for c in children))
+            )
+        return kept
+
+    def _copy_image(self, spec: ImageSpec, result: ImageResult) -> None:
+        src_ref = spec.src
+        head = self.source.head_manifest(src_ref)
+        if head is None:
+            raise NotFound(
+                "%s%s%s not found at src registry %s (unknown image or tag)"
+                % (src_ref.repository, "@" if src_ref.digest else ":", src_ref.reference, src_ref.registry),
+                404,
+            )
+        src_digest = head["digest"]
+        result.source_digest = src_digest
+        if src_ref.digest and src_digest != src_ref.digest:
+            raise DigestMismatch("src registry answered digest %s for %s" % (src_digest, src_ref))
+        top_body = top_type = None
+        children: list[dict] | None = None
+        expected = src_digest
+        if self.platforms and is_index(head["media_type"]) and not spec.dest_reference.startswith("sha256:"):
+            # Deciding what the tag will point at needs the index itself (a small GET).
+            top_body, top_type, _ = self.source.get_manifest(src_ref, src_digest)
+            all_children = manifest_children(top_body)
+            children = self._select_children(all_children, spec)
+            if len(children) < len(all_children):
+                result.digest_preserved = False
+                if len(children) == 1:
+                    # The tag points straight at the one kept platform's manifest (its own digest is preserved).
+                    expected = children[0]["digest"]
+                    top_body = top_type = None
+                    result.msg = "platform filter: tag points at the %s manifest %s, not at the source index" % (
+                        platform_string(children[0].get("platform")),
+                        expected,
+                    )
+                else:
+                    doc = json.loads(top_body)
+                    doc["manifests"] = children
+                    top_body = json.dumps(doc, indent=3).encode()
+                    expected = sha256_digest(top_body)
+                    result.msg = "platform filter: index rewritten with %d of %d platforms, new digest %s" % (
+                        len(children),
+                        len(all_children),
+                        expected,
+                    )
+        dest_head = self.dest.head_manifest(spec.dest_repo, spec.dest_reference)
+        result.before_digest = dest_head["digest"] if dest_head else None
+        if result.before_digest == expected:
+            result.status = STATUS_SKIPPED
+            result.destination_digest = expected
+            return
+        if self.check_mode:
+            result.status = STATUS_WOULD_COPY
+            return
+
+        if top_body is None:
+            if children is not None and len(children) == 1 and result.digest_preserved is False:
+                top_body, top_type, _ = self.source.get_manifest(src_ref, expected)
+            else:
+                top_body, top_type, got = self.source.get_manifest(src_ref, src_digest)
+                if got != src_digest:
+                    raise DigestMismatch("src manifest %s has digest %s, expected %s" % (src_ref, got, src_digest))
+        if is_index(top_type):
+            if children is None:
+                children = self._select_children(manifest_children(top_body), spec)
+            # Child manifests first (their blobs first of all), then the index.
+            child_docs = []
+            blobs: dict[str, dict] = {}
+            for child in children:
+                body, media_type, digest = self.source.get_manifest(src_ref, child["digest"])
+                if is_index(media_type):
+                    raise ManifestError("%s: nested index %s is not supported" % (src_ref, digest))
+                child_docs.append((body, media_type, digest))
+                for desc in manifest_blobs(body):
+                    blobs.setdefault(desc["digest"], desc)
+            self._copy_blobs(src_ref, spec.dest_repo, list(blobs.values()), result)
+            for body, media_type, digest in child_docs:
+                self.dest.put_manifest(spec.dest_repo, digest, body, media_type)
+        else:
+            self._copy_blobs(src_ref, spec.dest_repo, manifest_blobs(top_body), result)
+        result.destination_digest = self.dest.put_manifest(spec.dest_repo, spec.dest_reference, top_body, top_type)
+        if result.destination_digest != expected:
+            raise DigestMismatch(
+                "dest registry %s stored %s as %s, expected %s"
+                % (self.dest.host, result.destination, result.destination_digest, expected)
+            )
+        result.status = STATUS_COPIED
+
+    # -- blobs
+    def _copy_blobs(self, src_ref: ImageRef, repo: str, descriptors: list[dict], result: ImageResult) -> None:
+        pool = self._blob_pool
+        futures = [pool.submit(self.ensure_blob, src_ref, repo, desc) for desc in descriptors]
+        errors = []
+        for future in futures:
+            try:
+                how, moved = future.result()
+            except (RegistryError, OSError, http.client.HTTPException) as exc:
+                errors.append(exc)
+                continue
+            with self._lock:
+                result.bytes += moved
+                if how == "uploaded":
+                    result.blobs_uploaded += 1
+                elif how == "mounted":
+                    result.blobs_mounted += 1
+                else:
+                    result.blobs_present += 1
+        if errors:
+            raise errors[0]
+
+    def ensure_blob(self, src_ref: ImageRef, repo: str, desc: dict) -> tuple[str, int]:
+        """Make sure ``desc`` is in dest ``repo``; returns (how, bytes moved): uploaded, mounted, present, shared."""
+        digest = desc["digest"]
+        key = (repo, digest)
+        with self._lock:
+            mine = self._repo_blobs.get(key)
+            if mine is not None:
+                waiting = mine
+            else:
+                waiting = None
+                mine = self._repo_blobs[key] = Future()
+                home = self._digest_home.get(digest)
+                first = home is None
+                if first:
+                    home = self._digest_home[digest] = Future()
+        if waiting is not None:
+            waiting.result()
+            return "present", 0
+        try:
+            mount_from = None
+            if not first:
+                try:
+                    mount_from = home.result()
+                except (RegistryError, OSError, http.client.HTTPException):
+                    mount_from = None  # the first try failed; try on our own
+            outcome = self._place(src_ref, repo, desc, mount_from)
+        except BaseException as exc:
+            with self._lock:
+                self._repo_blobs.pop(key, None)
+                if first:
+                    self._digest_home.pop(digest, None)
+            if first:
+                home.set_exception(exc)
+            mine.set_exception(exc)
+            raise
+        if first:
+            home.set_result(repo)
+        mine.set_result(True)
+        return outcome
+
+    def _place(self, src_ref: ImageRef, repo: str, desc: dict, mount_from: str | None) -> tuple[str, int]:
+        digest = desc["digest"]
+        if mount_from is None:
+            if self.dest.head_blob(repo, digest) is not None:
+                return "present", 0
+            location = self.dest.start_upload(repo)
+        else:
+            location = self.dest.start_upload(repo, mount=digest, mount_from=mount_from)
+            if location is None:
+                return "mounted", 0
+        return "uploaded", self._stream_blob(src_ref, repo, desc, location)
+
+    def _stream_blob(self, src_ref: ImageRef, repo: str, desc: dict, location: str | None) -> int:
+        digest = desc["digest"]
+        size = desc.get("size")
+        if not digest.startswith("sha256:"):
+            raise ManifestError("blob %s: only sha256 digests are supported" % digest)
+        expected_hex = digest.split(":", 1)[1]
+        attempt = 0
+        while True:
+            stream = None
+            try:
+                if location is None:
+                    location = self.dest.start_upload(repo)
+                stream = self.source.open_blob(src_ref, digest)
+                length = size if isinstance(size, int) and size >= 0 else stream.length
+                if stream.length is not None and length is not None and stream.length != length:
+                    raise DigestMismatch(
+                        "src blob %s is %d bytes, the manifest says %d" % (digest, stream.length, length)
+                    )
+                moved = [0]
+
+                def chunks(stream=stream, length=length, moved=moved):
+                    hasher = hashlib.sha256()
+                    while True:
+                        data = stream.read(CHUNK_SIZE)
+                        if not data:
+                            break
+                        hasher.update(data)
+                        moved[0] += len(data)
+                        yield data
+                    if (length is not None and moved[0] != length) or hasher.hexdigest() != expected_hex:
+                        raise DigestMismatch(
+                            "src blob %s arrived as %d bytes with digest sha256:%s"
+                            % (digest, moved[0], hasher.hexdigest())
+                        )
+
+                self.dest.finish_upload(repo, location, digest, chunks(), length)
+                return moved[0]
+            except (NotFound, AuthError):
+                raise
+            except (RegistryError, OSError, http.client.HTTPException) as exc:
+                if stream is not None:
+                    stream.close(broken=True)
+                location = None  # an upload session that saw an error is abandoned; the registry expires it
+                if attempt >= self.blob_retries:
+                    if isinstance(exc, RegistryError):
+                        raise
+                    raise Unreachable("copying blob %s to %s failed: %s" % (digest, repo, exc)) from exc
+                self._sleep(backoff_delay(attempt))
+                attempt += 1
+
+
+def mirror(
+    images,
+    *,
+    source: Source,
+    dest: RegistryClient,
+    tag: str | None,
+    src_registry: str,
+    src_namespace: str,
+    dest_namespace: str | None = None,
+    all_images: bool = False,
+    workers: int = 8,
+    platforms=None,
+    check_mode: bool = False,
+    progress=None,
+) -> MirrorReport:
+    """Everything the module and the command do: build specs (catalog for ``all_images``), copy, report."""
+    images = list(images or [])
+    if all_images:
+        if not source.byte_level:
+            raise MirrorError("all_images needs a registry source (it lists the source catalog)")
+        prefix = src_namespace.strip("/") + "/" if src_namespace else ""
+        names = [repo[len(prefix) :] for repo in source.list_repositories(src_namespace)]
+        images.extend(n for n in names if n not in images)
+    if not images:
+        raise MirrorError("no images to copy: give images or all_images")
+    specs, bad = build_specs(
+        images, tag=tag, src_registry=src_registry, src_namespace=src_namespace, dest_namespace=dest_namespace
+    )
+    engine = Mirror(source, dest, workers=workers, platforms=platforms, check_mode=check_mode, progress=progress)
+    return engine.run(specs, bad)

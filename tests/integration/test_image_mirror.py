@@ -1,0 +1,388 @@
+"""image_mirror against real registry:2 containers (registry_factory) filled by the test bed generator.
+
+Covers: copy + digest equality, second run skipped, cross-repo mounts (counted on the client), multi-platform
+OCI index with and without a platform filter, TLS + basic auth at the destination, the Docker bearer-token flow
+(a token service run by the test, JWT RS256 signed with `cryptography`), the module's four steps through
+ansible-playbook, and an interrupted copy (kill -9) finished by a rerun.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from ansible_collections.kollaprep.registry.plugins.module_utils import _mirror as mm
+from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
+from tests.testbed import generator
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+TAG = "2024.1-debian-bookworm"
+NS = "openstack.kolla"
+
+
+@pytest.fixture(autouse=True)
+def _no_generator_cache(monkeypatch):
+    monkeypatch.setenv("KOLLAPREP_GEN_CACHE", "off")
+
+
+@pytest.fixture(scope="module")
+def src(registry_factory):
+    os.environ["KOLLAPREP_GEN_CACHE"] = "off"
+    reg = registry_factory.start("kp-mir-src")
+    reg.images = generator.generate(reg.host, count=7, layer_size=64 * 1024, tag=TAG)
+    reg.multi = generator.generate(
+        reg.host, images=["cron"], layer_size=16 * 1024, tag="oci-multi", media_type="oci", multiarch=True
+    )
+    return reg
+
+
+def dest_client(reg, **kw):
+    options = {"scheme": "https" if reg.tls else "http", "ca_path": str(reg.ca_path) if reg.ca_path else None}
+    options.update(kw)
+    return rc.RegistryClient(reg.host, side="dest", **options)
+
+
+def copy(src_reg, dest, images, *, tag=TAG, **kw):
+    source = mm.RegistrySource(src_reg.host, scheme="http")
+    return mm.mirror(images, source=source, dest=dest, tag=tag, src_registry=src_reg.host, src_namespace=NS, **kw)
+
+
+def src_digest(src_reg, repo, ref):
+    return rc.RegistryClient(src_reg.host, scheme="http").head_manifest(repo, ref)["digest"]
+
+
+def assert_complete(client, repo, ref):
+    """Every manifest (and child) and every blob the tag needs is in the destination."""
+    body, media_type, digest = client.get_manifest(repo, ref)
+    manifests = [body]
+    if rc.is_index(media_type):
+        manifests = [client.get_manifest(repo, c["digest"])[0] for c in rc.manifest_children(body)]
+    for manifest in manifests:
+        for desc in rc.manifest_blobs(manifest):
+            assert client.head_blob(repo, desc["digest"]) == desc["size"], (repo, ref, desc["digest"])
+    return digest
+
+
+def test_copy_skip_digests_and_mounts(src, registry_factory):
+    dest_reg = registry_factory.start("kp-mir-d1")
+    dest = dest_client(dest_reg)
+    names = [img.name for img in src.images]
+    report = copy(src, dest, names, workers=4)
+    assert [r.status for r in report.results] == ["copied"] * len(names), [r.msg for r in report.results]
+    for img in src.images:
+        assert dest.head_manifest(img.repository, TAG)["digest"] == img.digest
+        assert assert_complete(dest, img.repository, TAG) == img.digest
+    # Each unique blob went over the wire once; shared parent layers were mounted into the other repositories.
+    unique = set()
+    for img in src.images:
+        body, _, _ = dest.get_manifest(img.repository, img.digest)
+        unique.update(d["digest"] for d in rc.manifest_blobs(body))
+    assert dest.stats["uploads"] == len(unique)
+    assert dest.stats["mounts"] > 0
+    assert sum(r.blobs_mounted for r in report.results) == dest.stats["mounts"]
+    assert report.summary()["bytes"] == sum(r.bytes for r in report.results) > 0
+
+    again_client = dest_client(dest_reg)
+    again = copy(src, again_client, names, workers=4)
+    assert not again.changed
+    assert [r.status for r in again.results] == ["skipped"] * len(names)
+    assert again_client.stats["requests"] == len(names)  # one HEAD per image at the destination
+    assert again_client.stats["uploads"] == 0
+
+
+def test_multi_platform_oci_index(src, registry_factory):
+    dest_reg = registry_factory.start("kp-mir-d2")
+    dest = dest_client(dest_reg)
+    multi = {img.name: img for img in src.multi}["cron"]
+    assert multi.media_type == rc.MEDIA_OCI_INDEX
+    report = copy(src, dest, ["cron"], tag="oci-multi")
+    r = report.results[0]
+    assert r.status == "copied" and r.digest_preserved, r.msg
+    assert dest.head_manifest(NS + "/cron", "oci-multi")["digest"] == multi.digest
+    assert assert_complete(dest, NS + "/cron", "oci-multi") == multi.digest
+    # By digest too: the @sha256 reference of the source is valid at the destination.
+    assert dest.head_manifest(NS + "/cron", multi.digest)["digest"] == multi.digest
+
+    # One platform kept: the tag points at the amd64 manifest of the source index.
+    index, _, _ = dest.get_manifest(NS + "/cron", multi.digest)
+    amd64 = [c for c in rc.manifest_children(index) if c["platform"]["architecture"] == "amd64"][0]
+    report = copy(src, dest, ["cron"], tag="oci-multi", platforms=["linux/amd64"], dest_namespace="amd64only")
+    r = report.results[0]
+    assert r.status == "copied" and not r.digest_preserved and "linux/amd64" in r.msg
+    assert dest.head_manifest("amd64only/cron", "oci-multi")["digest"] == amd64["digest"]
+    assert_complete(dest, "amd64only/cron", "oci-multi")
+
+
+def test_tls_and_basic_auth_dest(src, registry_factory):
+    dest_reg = registry_factory.start("kp-mir-tls", tls=True, auth={"kolla": "s3cret"})
+    good = dest_client(dest_reg, username="kolla", password="s3cret")
+    report = copy(src, good, ["base", "cron"])
+    assert [r.status for r in report.results] == ["copied", "copied"], [r.msg for r in report.results]
+    assert good.head_manifest(NS + "/cron", TAG)["digest"] == src_digest(src, NS + "/cron", TAG)
+
+    bad = copy(src, dest_client(dest_reg, username="kolla", password="wrong"), ["base"]).results[0]
+    assert bad.status == "failed"
+    assert "dest registry %s" % dest_reg.host in bad.msg and "dest_username='kolla'" in bad.msg
+
+    no_ca = copy(src, rc.RegistryClient(dest_reg.host, side="dest", username="kolla", password="s3cret"), ["base"])
+    assert no_ca.results[0].status == "failed" and "CERTIFICATE_VERIFY_FAILED" in no_ca.results[0].msg
+
+
+# ------------------------------------------------------------------------------------------ token auth
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+class TokenService:
+    """A Docker token service: basic creds in, RS256 JWT out, granting every requested scope to kolla/s3cret."""
+
+    def __init__(self, workdir: Path):
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import padding, rsa
+        from cryptography.x509.oid import NameOID
+
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kp-mir token issuer")])
+        now = __import__("datetime").datetime.now(__import__("datetime").timezone.utc)
+        self.cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(self.key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - __import__("datetime").timedelta(minutes=5))
+            .not_valid_after(now + __import__("datetime").timedelta(days=1))
+            .sign(self.key, hashes.SHA256())
+        )
+        self.cert_path = workdir / "token.crt"
+        self.cert_path.write_bytes(self.cert.public_bytes(serialization.Encoding.PEM))
+        self._sign = lambda data: self.key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+        self._x5c = base64.b64encode(self.cert.public_bytes(serialization.Encoding.DER)).decode()
+        self.requests: list[list[str]] = []
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                expected = "Basic " + base64.b64encode(b"kolla:s3cret").decode()
+                if self.headers.get("Authorization") != expected:
+                    self.send_response(401)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                query = parse_qs(urlsplit(self.path).query)
+                scopes = query.get("scope", [])
+                service.requests.append(scopes)
+                body = json.dumps({"token": service.token(query.get("service", [""])[0], scopes), "expires_in": 300})
+                data = body.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.realm = "http://127.0.0.1:%d/token" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def token(self, service: str, scopes: list[str]) -> str:
+        access = []
+        for scope in scopes:
+            for item in scope.split():
+                kind, _, rest = item.partition(":")
+                name, _, actions = rest.rpartition(":")
+                access.append({"type": kind, "name": name, "actions": actions.split(",")})
+        now = int(time.time())
+        header = {"alg": "RS256", "typ": "JWT", "x5c": [self._x5c]}
+        claims = {
+            "iss": "kp-mir-issuer",
+            "sub": "kolla",
+            "aud": service,
+            "exp": now + 300,
+            "nbf": now - 10,
+            "iat": now,
+            "jti": uuid.uuid4().hex,
+            "access": access,
+        }
+        signing_input = _b64(json.dumps(header).encode()) + "." + _b64(json.dumps(claims).encode())
+        return signing_input + "." + _b64(self._sign(signing_input.encode()))
+
+    def close(self):
+        self.server.shutdown()
+
+
+def test_token_auth_dest(src, registry_factory):
+    workdir = Path(tempfile.mkdtemp(prefix="kp-mir-token-"))
+    (workdir / "data").mkdir()
+    tokens = TokenService(workdir / "data")  # the data dir is mounted at /var/lib/registry
+    try:
+        reg = registry_factory.start(
+            "kp-mir-token",
+            workdir=workdir,
+            config_extra={
+                "REGISTRY_AUTH": "token",
+                "REGISTRY_AUTH_TOKEN_REALM": tokens.realm,
+                "REGISTRY_AUTH_TOKEN_SERVICE": "kp-mir-registry",
+                "REGISTRY_AUTH_TOKEN_ISSUER": "kp-mir-issuer",
+                "REGISTRY_AUTH_TOKEN_ROOTCERTBUNDLE": "/var/lib/registry/token.crt",
+            },
+        )
+        client = dest_client(reg, username="kolla", password="s3cret")
+        report = copy(src, client, ["base", "cron", "fluentd"])
+        assert [r.status for r in report.results] == ["copied"] * 3, [r.msg for r in report.results]
+        assert client.head_manifest(NS + "/cron", TAG)["digest"] == src_digest(src, NS + "/cron", TAG)
+        assert client.stats["mounts"] > 0  # a mount needs a token for both repositories
+        flat = [s for req in tokens.requests for s in req]
+        assert "repository:%s/cron:pull,push" % NS in flat
+        # Tokens are cached per scope: far fewer token requests than registry requests.
+        assert len(tokens.requests) < client.stats["requests"] / 2
+
+        refused = copy(src, dest_client(reg, username="kolla", password="nope"), ["base"]).results[0]
+        assert refused.status == "failed" and "token service" in refused.msg and "dest_username='kolla'" in refused.msg
+        anonymous = copy(src, dest_client(reg), ["base"]).results[0]
+        assert anonymous.status == "failed" and "anonymous" in anonymous.msg
+    finally:
+        tokens.close()
+
+
+# ------------------------------------------------------------------------------------------ module, CLI
+
+
+def _env():
+    env = dict(os.environ)
+    env.pop("AWS_CA_BUNDLE", None)
+    env["PATH"] = "%s:%s" % (ROOT / ".venv/bin", env.get("PATH", ""))
+    env["ANSIBLE_COLLECTIONS_PATH"] = str(ROOT / ".cache/collections")
+    env["ANSIBLE_CONFIG"] = str(ROOT / "ansible.cfg")
+    env["ANSIBLE_NOCOLOR"] = "1"
+    return env
+
+
+PLAYBOOK = """\
+- name: image_mirror four steps
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  vars:
+    mirror_args: &args
+      src_registry: "{src}"
+      src_scheme: http
+      dest_registry: "{dest}"
+      dest_scheme: http
+      tag: "{tag}"
+      images: [base, cron, kolla-toolbox]
+  tasks:
+    - name: Check mode, first time
+      kollaprep.registry.image_mirror: *args
+      check_mode: true
+      diff: true
+      register: check1
+    - name: Real run
+      kollaprep.registry.image_mirror: *args
+      register: real1
+    - name: Check mode again
+      kollaprep.registry.image_mirror: *args
+      check_mode: true
+      diff: true
+      register: check2
+    - name: Real run again
+      kollaprep.registry.image_mirror: *args
+      register: real2
+    - name: A missing tag fails, naming the image
+      kollaprep.registry.image_mirror:
+        <<: *args
+        images: [base, no-such-image]
+      register: bad
+      ignore_errors: true
+    - name: Assert
+      ansible.builtin.assert:
+        that:
+          - check1 is changed
+          - check1.summary.would_copy == 3
+          - check1.diff.after is search('openstack.kolla/cron:{tag}')
+          - check1.diff.before is search('absent')
+          - real1 is changed
+          - real1.summary.copied == 3
+          - real1.images | map(attribute='source_digest') | list == real1.images | map(attribute='destination_digest') | list
+          - check2 is not changed
+          - check2.summary.skipped == 3
+          - check2.diff.after == ''
+          - real2 is not changed
+          - real2.images | map(attribute='status') | unique == ['skipped']
+          - bad is failed
+          - bad.failed_images == ['no-such-image']
+          - bad.msg is search('no-such-image')
+          - bad.msg is search('not found at src registry')
+          - bad.images | length == 2
+"""
+
+
+def test_module_four_steps(src, registry_factory, tmp_path):
+    dest_reg = registry_factory.start("kp-mir-mod")
+    playbook = tmp_path / "mirror.yml"
+    playbook.write_text(PLAYBOOK.format(src=src.host, dest=dest_reg.host, tag=TAG))
+    inventory = tmp_path / "hosts"
+    inventory.write_text("localhost ansible_python_interpreter=%s\n" % sys.executable)
+    res = subprocess.run(
+        ["ansible-playbook", "-i", str(inventory), str(playbook)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        check=False,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
+    assert "failed=0" in res.stdout and "ignored=1" in res.stdout
+
+
+def test_kill_mid_run_then_rerun(registry_factory):
+    big = registry_factory.start("kp-mir-bigsrc")
+    images = generator.generate(big.host, count=7, layer_size=6 * 1024 * 1024, tag=TAG, seed=7)
+    dest_reg = registry_factory.start("kp-mir-kill")
+    cmd = [
+        sys.executable,
+        str(ROOT / "bin/kollaprep-mirror"),
+        "--src", big.host, "--src-insecure", "--dest", dest_reg.host, "--dest-insecure",
+        "--tag", TAG, "--workers", "2", "--all",
+    ]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+    time.sleep(0.6)
+    proc.send_signal(signal.SIGKILL)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, "the copy finished before the kill: make the layers larger"
+    client = dest_client(dest_reg)
+    # Whatever tags exist after the kill point at complete images.
+    present = 0
+    for img in images:
+        head = client.head_manifest(img.repository, TAG)
+        if head is not None:
+            present += 1
+            assert head["digest"] == img.digest
+            assert_complete(client, img.repository, TAG)
+    assert present < len(images), out.decode()
+    res = subprocess.run(cmd, capture_output=True, text=True, env=_env(), check=False, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "0 failed" in res.stdout
+    for img in images:
+        assert client.head_manifest(img.repository, TAG)["digest"] == img.digest
+        assert assert_complete(client, img.repository, TAG) == img.digest
