@@ -324,6 +324,30 @@ class EngineSource(Source):
         result.status = STATUS_COPIED
 
 
+class _CheckedStream:
+    """Iterate a source blob in CHUNK_SIZE pieces, hashing on the way; the last step raises DigestMismatch when the
+    bytes (count or sha256) are not what the manifest says, so the upload never completes with a bad blob."""
+
+    def __init__(self, stream, digest: str, length: int | None):
+        self.stream = stream
+        self.digest = digest
+        self.length = length
+        self.moved = 0
+
+    def __iter__(self):
+        hasher = hashlib.sha256()
+        while True:
+            data = self.stream.read(CHUNK_SIZE)
+            if not data:
+                break
+            hasher.update(data)
+            self.moved += len(data)
+            yield data
+        got = "sha256:" + hasher.hexdigest()
+        if (self.length is not None and self.moved != self.length) or got != self.digest:
+            raise DigestMismatch("src blob %s arrived as %d bytes with digest %s" % (self.digest, self.moved, got))
+
+
 # --------------------------------------------------------------------------------------------------------------
 # The mirror
 
@@ -442,7 +466,7 @@ class Mirror:
         expected = src_digest
         if self.platforms and is_index(head["media_type"]) and not spec.dest_reference.startswith("sha256:"):
             # Deciding what the tag will point at needs the index itself (a small GET).
-            top_body, top_type, _ = self.source.get_manifest(src_ref, src_digest)
+            top_body, top_type, _digest = self.source.get_manifest(src_ref, src_digest)
             all_children = manifest_children(top_body)
             children = self._select_children(all_children, spec)
             if len(children) < len(all_children):
@@ -477,7 +501,7 @@ class Mirror:
 
         if top_body is None:
             if children is not None and len(children) == 1 and result.digest_preserved is False:
-                top_body, top_type, _ = self.source.get_manifest(src_ref, expected)
+                top_body, top_type, _digest = self.source.get_manifest(src_ref, expected)
             else:
                 top_body, top_type, got = self.source.get_manifest(src_ref, src_digest)
                 if got != src_digest:
@@ -510,15 +534,16 @@ class Mirror:
 
     # -- blobs
     def _copy_blobs(self, src_ref: ImageRef, repo: str, descriptors: list[dict], result: ImageResult) -> None:
-        pool = self._blob_pool
-        futures = [pool.submit(self.ensure_blob, src_ref, repo, desc) for desc in descriptors]
+        scheduled = [self.schedule_blob(src_ref, repo, desc) for desc in descriptors]
         errors = []
-        for future in futures:
+        for future, owned in scheduled:
             try:
                 how, moved = future.result()
             except (RegistryError, OSError, http.client.HTTPException) as exc:
                 errors.append(exc)
                 continue
+            if not owned:
+                how, moved = "present", 0  # another image of this run put it in this repository
             with self._lock:
                 result.bytes += moved
                 if how == "uploaded":
@@ -530,45 +555,53 @@ class Mirror:
         if errors:
             raise errors[0]
 
-    def ensure_blob(self, src_ref: ImageRef, repo: str, desc: dict) -> tuple[str, int]:
-        """Make sure ``desc`` is in dest ``repo``; returns (how, bytes moved): uploaded, mounted, present, shared."""
+    def schedule_blob(self, src_ref: ImageRef, repo: str, desc: dict) -> tuple[Future, bool]:
+        """Make sure ``desc`` ends up in dest ``repo``; returns (future of (how, bytes moved), owned by this call).
+
+        One future per (repository, digest): a second image needing the same blob in the same repository waits
+        for it. One "home" future per digest: the first repository to need a blob uploads it (after a HEAD); the
+        others are scheduled only once it landed, then cross-repo mount from it. No worker ever blocks waiting for
+        another, so ``workers`` transfers really run at once.
+        """
         digest = desc["digest"]
         key = (repo, digest)
         with self._lock:
-            mine = self._repo_blobs.get(key)
-            if mine is not None:
-                waiting = mine
-            else:
-                waiting = None
-                mine = self._repo_blobs[key] = Future()
-                home = self._digest_home.get(digest)
-                first = home is None
-                if first:
-                    home = self._digest_home[digest] = Future()
-        if waiting is not None:
-            waiting.result()
-            return "present", 0
-        try:
-            mount_from = None
-            if not first:
-                try:
-                    mount_from = home.result()
-                except (RegistryError, OSError, http.client.HTTPException):
-                    mount_from = None  # the first try failed; try on our own
-            outcome = self._place(src_ref, repo, desc, mount_from)
-        except BaseException as exc:
-            with self._lock:
-                self._repo_blobs.pop(key, None)
-                if first:
-                    self._digest_home.pop(digest, None)
+            existing = self._repo_blobs.get(key)
+            if existing is not None:
+                return existing, False
+            mine = self._repo_blobs[key] = Future()
+            home = self._digest_home.get(digest)
+            first = home is None
             if first:
-                home.set_exception(exc)
-            mine.set_exception(exc)
-            raise
+                home = self._digest_home[digest] = Future()
+
+        def work(mount_from):
+            try:
+                outcome = self._place(src_ref, repo, desc, mount_from)
+            except BaseException as exc:
+                with self._lock:
+                    if self._repo_blobs.get(key) is mine:
+                        del self._repo_blobs[key]
+                    if first and self._digest_home.get(digest) is home:
+                        del self._digest_home[digest]
+                if first:
+                    home.set_exception(exc)
+                mine.set_exception(exc)
+                return
+            if first:
+                home.set_result(repo)
+            mine.set_result(outcome)
+
+        def after_home(done: Future):
+            # The first copy failed: try on our own (plain upload) rather than giving up.
+            mount_from = None if done.exception() is not None else done.result()
+            self._blob_pool.submit(work, mount_from)
+
         if first:
-            home.set_result(repo)
-        mine.set_result(True)
-        return outcome
+            self._blob_pool.submit(work, None)
+        else:
+            home.add_done_callback(after_home)
+        return mine, True
 
     def _place(self, src_ref: ImageRef, repo: str, desc: dict, mount_from: str | None) -> tuple[str, int]:
         digest = desc["digest"]
@@ -587,7 +620,6 @@ class Mirror:
         size = desc.get("size")
         if not digest.startswith("sha256:"):
             raise ManifestError("blob %s: only sha256 digests are supported" % digest)
-        expected_hex = digest.split(":", 1)[1]
         attempt = 0
         while True:
             stream = None
@@ -600,25 +632,9 @@ class Mirror:
                     raise DigestMismatch(
                         "src blob %s is %d bytes, the manifest says %d" % (digest, stream.length, length)
                     )
-                moved = [0]
-
-                def chunks(stream=stream, length=length, moved=moved):
-                    hasher = hashlib.sha256()
-                    while True:
-                        data = stream.read(CHUNK_SIZE)
-                        if not data:
-                            break
-                        hasher.update(data)
-                        moved[0] += len(data)
-                        yield data
-                    if (length is not None and moved[0] != length) or hasher.hexdigest() != expected_hex:
-                        raise DigestMismatch(
-                            "src blob %s arrived as %d bytes with digest sha256:%s"
-                            % (digest, moved[0], hasher.hexdigest())
-                        )
-
-                self.dest.finish_upload(repo, location, digest, chunks(), length)
-                return moved[0]
+                checked = _CheckedStream(stream, digest, length)
+                self.dest.finish_upload(repo, location, digest, iter(checked), length)
+                return checked.moved
             except (NotFound, AuthError):
                 raise
             except (RegistryError, OSError, http.client.HTTPException) as exc:

@@ -79,7 +79,7 @@ def parse_www_authenticate(value: str) -> tuple[str, dict[str, str]]:
     value = (value or "").strip()
     if not value:
         return "", {}
-    scheme, _, rest = value.partition(" ")
+    scheme, _sep, rest = value.partition(" ")
     params: dict[str, str] = {}
     i, n = 0, len(rest)
     while i < n:
@@ -777,5 +777,5 @@ class RegistryClient:
 
     def close(self) -> None:
         close = getattr(self._transport, "close", None)
-        if close:
+        if close is not None:
             close()

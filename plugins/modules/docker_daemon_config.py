@@ -22,7 +22,7 @@ description:
     a C(dockerd) command-line flag (see O(check_flag_conflicts)); dockerd refuses to start in that case.
   - The module does not restart Docker; use RV(restart_required) to notify a handler.
 author:
-  - kollaprep developers
+  - kollaprep developers (@kollaprep)
 extends_documentation_fragment:
   - kollaprep.registry.attributes
 attributes:
@@ -131,7 +131,7 @@ config:
   type: dict
   sample: {"live-restore": true, "insecure-registries": ["192.168.1.100:4000"]}
 restart_required:
-  description: Whether dockerd must be restarted to apply the change (true exactly when RV(changed) is true).
+  description: Whether dockerd must be restarted to apply the change (true exactly when the module reports a change).
   returned: success
   type: bool
   sample: true

@@ -24,7 +24,7 @@ description:
     library, except O(source=engine), which needs the Docker SDK for Python.
   - The module fails when any image failed, and still returns the result of every image.
 author:
-  - kollaprep developers
+  - kollaprep developers (@kollaprep)
 extends_documentation_fragment:
   - kollaprep.registry.attributes
 attributes:
@@ -104,7 +104,7 @@ options:
   timeout:
     description: Seconds to wait for a network operation.
     type: float
-    default: 60
+    default: 60.0
   retries:
     description:
       - Retries, with exponential backoff, after connection errors, HTTP 5xx and 429 (honouring Retry-After). A blob
@@ -327,7 +327,7 @@ def main():
             dest_namespace=dict(type="str"),
             platforms=dict(type="list", elements="str", default=[]),
             workers=dict(type="int", default=8),
-            timeout=dict(type="float", default=60),
+            timeout=dict(type="float", default=60.0),
             retries=dict(type="int", default=4),
             src_scheme=dict(type="str", choices=["https", "http"], default="https"),
             src_validate_certs=dict(type="bool", default=True),

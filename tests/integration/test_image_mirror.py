@@ -23,9 +23,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from ansible_collections.kollaprep.registry.plugins.module_utils import _mirror as mm
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
+
 from tests.testbed import generator
 
 pytestmark = pytest.mark.integration
@@ -120,7 +120,7 @@ def test_multi_platform_oci_index(src, registry_factory):
 
     # One platform kept: the tag points at the amd64 manifest of the source index.
     index, _, _ = dest.get_manifest(NS + "/cron", multi.digest)
-    amd64 = [c for c in rc.manifest_children(index) if c["platform"]["architecture"] == "amd64"][0]
+    amd64 = next(c for c in rc.manifest_children(index) if c["platform"]["architecture"] == "amd64")
     report = copy(src, dest, ["cron"], tag="oci-multi", platforms=["linux/amd64"], dest_namespace="amd64only")
     r = report.results[0]
     assert r.status == "copied" and not r.digest_preserved and "linux/amd64" in r.msg
@@ -323,7 +323,8 @@ PLAYBOOK = """\
           - check1.diff.before is search('absent')
           - real1 is changed
           - real1.summary.copied == 3
-          - real1.images | map(attribute='source_digest') | list == real1.images | map(attribute='destination_digest') | list
+          - real1.images | map(attribute='source_digest') | list ==
+            real1.images | map(attribute='destination_digest') | list
           - check2 is not changed
           - check2.summary.skipped == 3
           - check2.diff.after == ''
@@ -386,3 +387,27 @@ def test_kill_mid_run_then_rerun(registry_factory):
     for img in images:
         assert client.head_manifest(img.repository, TAG)["digest"] == img.digest
         assert assert_complete(client, img.repository, TAG) == img.digest
+
+
+def test_engine_source(src, registry_factory):
+    """source=engine: an image in the local engine (pulled here, as kolla-build would have built it) is pushed."""
+    dest_reg = registry_factory.start("kp-mir-engine")
+    local = "%s/%s/cron:%s" % (src.host, NS, TAG)
+    pushed = "%s/%s/cron:%s" % (dest_reg.host, NS, TAG)
+    subprocess.run(["/usr/bin/docker", "pull", "-q", local], check=True, capture_output=True)
+    try:
+        engine = mm.EngineSource()
+        client = dest_client(dest_reg)
+        first = mm.mirror([local], source=engine, dest=client, tag=TAG, src_registry=src.host, src_namespace=NS)
+        r = first.results[0]
+        assert r.status == "copied", r.msg
+        assert client.head_manifest(NS + "/cron", TAG)["digest"] == r.destination_digest
+        assert_complete(client, NS + "/cron", TAG)
+        again = mm.mirror([local], source=engine, dest=client, tag=TAG, src_registry=src.host, src_namespace=NS)
+        assert again.results[0].status == "skipped" and not again.changed
+        missing = mm.mirror(
+            ["kp-mir-nowhere/none:1"], source=engine, dest=client, tag=TAG, src_registry=src.host, src_namespace=NS
+        ).results[0]
+        assert missing.status == "failed" and "not present in the local Docker engine" in missing.msg
+    finally:
+        subprocess.run(["/usr/bin/docker", "rmi", "-f", local, pushed], capture_output=True, check=False)

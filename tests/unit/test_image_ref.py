@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from ansible_collections.kollaprep.registry.plugins.module_utils._image_ref import (
     ImageRef,
     InvalidReference,

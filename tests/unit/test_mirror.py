@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from ansible_collections.kollaprep.registry.plugins.module_utils import _mirror as mm
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
+
 from tests.unit.test_registry_client import FakeRegistry, sha
 
 TAG = "2024.1-debian-bookworm"
@@ -99,7 +99,9 @@ def _index(src, repo, media_type=rc.MEDIA_DOCKER_LIST, arches=("amd64", "arm64",
     for arch in arches:
         d = src.add_image(repo, None, [("layer-" + arch).encode() * 300])
         body, mt = src.manifests[(repo, d)]
-        children.append({"mediaType": mt, "digest": d, "size": len(body), "platform": {"os": "linux", "architecture": arch}})
+        children.append(
+            {"mediaType": mt, "digest": d, "size": len(body), "platform": {"os": "linux", "architecture": arch}}
+        )
     body = json.dumps({"schemaVersion": 2, "mediaType": media_type, "manifests": children}, indent=3).encode()
     return src.add_manifest(repo, TAG, body, media_type), children
 

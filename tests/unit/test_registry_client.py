@@ -10,7 +10,6 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
 
 
@@ -158,7 +157,7 @@ def test_retries_5xx_with_backoff_then_succeeds():
 
 
 def test_429_honours_retry_after():
-    c, t, sleeps = client([(429, {"Retry-After": "3"}, b""), OK])
+    c, _, sleeps = client([(429, {"Retry-After": "3"}, b""), OK])
     c.head_manifest("ns/img", "t")
     assert sleeps == [3.0]
 
@@ -177,7 +176,9 @@ def test_5xx_exhausted_raises():
 
 
 def test_404_is_none_for_head_and_notfound_for_get():
-    c, _, _ = client([(404, {}, b""), (404, {}, b'{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}')])
+    c, _, _ = client(
+        [(404, {}, b""), (404, {}, b'{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}')]
+    )
     assert c.head_manifest("ns/img", "t") is None
     with pytest.raises(rc.NotFound, match="MANIFEST_UNKNOWN"):
         c.get_manifest("ns/img", "t")
@@ -216,7 +217,9 @@ def test_bearer_flow_token_cached_per_scope():
     challenge = 'Bearer realm="https://auth.test/token",service="reg",scope="repository:ns/img:pull"'
     token = (200, {}, json.dumps({"token": "T1", "expires_in": 300}).encode())
     token2 = (200, {}, json.dumps({"access_token": "T2"}).encode())
-    c, t, _ = client([(401, {"WWW-Authenticate": challenge}, b""), token, OK, OK, token2, OK], username="u", password="p")
+    c, t, _ = client(
+        [(401, {"WWW-Authenticate": challenge}, b""), token, OK, OK, token2, OK], username="u", password="p"
+    )
     c.head_manifest("ns/img", "a")
     c.head_manifest("ns/img", "b")  # same scope: cached token, no new token request
     c.head_manifest("ns/other", "a")  # new scope: a token is fetched up front, no 401 round trip
