@@ -1,5 +1,6 @@
 # Copyright (c) kollaprep.registry contributors
-# Apache License 2.0 (see LICENSE)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Offline bundles: a registry's data for a chosen image set, plus the registry image, in ONE tar archive.
 
 Export runs on a connected host and reads a registry over the HTTP API (no filesystem access to it); import runs on

@@ -1,5 +1,6 @@
 # Copyright (c) kollaprep.registry contributors
-# Apache License 2.0 (see LICENSE)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Merge, validate and write the Docker daemon configuration (/etc/docker/daemon.json).
 
 Pure standard library: imported by the docker_daemon_config module on the managed host and by unit tests without

@@ -1,5 +1,6 @@
 # Copyright (c) kollaprep.registry contributors
-# Apache License 2.0 (see LICENSE)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Parse and normalise container image references (the grammar of distribution/reference).
 
 Stdlib only: imported by the image_mirror module, by bin/kollaprep-mirror, by unit tests and by bench/.

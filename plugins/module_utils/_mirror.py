@@ -1,5 +1,6 @@
 # Copyright (c) kollaprep.registry contributors
-# Apache License 2.0 (see LICENSE)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Copy Kolla images into the local registry: the core behind the image_mirror module and bin/kollaprep-mirror.
 
 Registry to registry, no Docker engine in the path:

@@ -1,5 +1,6 @@
 # Copyright (c) kollaprep.registry contributors
-# Apache License 2.0 (see LICENSE)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A small Docker Registry HTTP API v2 client (stdlib only: http.client, ssl, threading, json, hashlib).
 
 - keep-alive connections, one per thread and host (safe to share one client between worker threads);
