@@ -51,7 +51,7 @@ ansible-lint: venv collection-link
 
 ruff: venv
 	ruff check .
-	ruff format --check plugins tests bench
+	ruff format --check .
 
 lint: yamllint ansible-lint ruff
 

@@ -8,11 +8,24 @@ import testinfra
 
 REGISTRY = "kp-mn-deploy:4000"
 TARGETS = ["kp-mn-control1", "kp-mn-compute1", "kp-mn-storage1"]
-MINIMAL = ["cron", "kolla-toolbox", "fluentd", "haproxy", "keepalived", "mariadb-server", "memcached", "rabbitmq",
-           "keystone", "keystone-fernet", "keystone-ssh"]
+MINIMAL = [
+    "cron",
+    "kolla-toolbox",
+    "fluentd",
+    "haproxy",
+    "keepalived",
+    "mariadb-server",
+    "memcached",
+    "rabbitmq",
+    "keystone",
+    "keystone-fernet",
+    "keystone-ssh",
+]
 TAG = "2024.1-debian-bookworm"
-ACCEPT = ("application/vnd.docker.distribution.manifest.v2+json,application/vnd.oci.image.manifest.v1+json,"
-          "application/vnd.docker.distribution.manifest.list.v2+json,application/vnd.oci.image.index.v1+json")
+ACCEPT = (
+    "application/vnd.docker.distribution.manifest.v2+json,application/vnd.oci.image.manifest.v1+json,"
+    "application/vnd.docker.distribution.manifest.list.v2+json,application/vnd.oci.image.index.v1+json"
+)
 
 testinfra_hosts = ["kp-mn-deploy"]
 

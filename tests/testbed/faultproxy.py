@@ -1,0 +1,413 @@
+"""A fault-injecting reverse proxy in front of a registry, for reliability tests (stdlib only, threaded).
+
+``FaultProxy(upstream="127.0.0.1:5001", seed=1, rules=[Rule(rate=0.2)])`` listens on 127.0.0.1 (a free port) and
+forwards every request to the upstream registry. Before forwarding it may inject one fault, chosen by the first
+rule whose path pattern matches:
+
+``drop``      a body is cut: part of it is sent, then the connection is reset (no answer at all for HEAD);
+``truncate``  a body shorter than its Content-Length: either the real length with the tail missing, or a
+              Content-Length larger than the whole body that is then sent; then the connection is closed;
+``500``, ``503``  an error answer in the registry's JSON error format;
+``429``       Too Many Requests with ``Retry-After`` (1 s by default);
+``slow``      a delay before the status line and headers;
+``trickle``   the body in small pieces over ``trickle_seconds``.
+
+Deterministic: the decision for a request depends only on the seed, the method, the path and how many times this
+method and path were seen before, never on the order in which threads arrive. ``max_streak`` bounds the faults in
+a row on one method and path (the next request passes), which is what "a fault rate the retry budget can absorb"
+means; ``None`` means no bound (``Rule(pattern, rate=1.0, kinds={"500": 1}, max_streak=None)`` breaks some
+repositories for good). ``bandwidth`` (bytes/s per response, not a fault) slows every body down, for tests that
+must interrupt a copy in the middle.
+
+Bounded: the server stops by itself after ``max_seconds``; ``close()`` (or the ``with`` block) stops it at once and
+resets the connections still open. ``counts`` holds the faults injected, by kind; ``summary()`` prints them.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import random
+import re
+import socket
+import struct
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+KINDS = ("drop", "truncate", "500", "503", "429", "slow", "trickle")
+BODY_KINDS = ("drop", "truncate", "trickle")
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+}
+_CHUNK = 64 * 1024
+_ERROR_TEXT = {500: "Internal Server Error", 503: "Service Unavailable", 429: "Too Many Requests"}
+
+
+@dataclass
+class Rule:
+    """Faults for the requests whose path matches ``pattern`` (a regex, searched; None matches every path).
+
+    ``rate`` is the probability of a fault per request; ``kinds`` weighs the kinds (default: all equally);
+    ``methods`` limits the rule to these methods (others fall through to the next rule).
+    """
+
+    pattern: str | None = None
+    rate: float = 0.0
+    kinds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(KINDS, 1.0))
+    max_streak: int | None = 2
+    methods: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        unknown = set(self.kinds) - set(KINDS)
+        if unknown:
+            raise ValueError("unknown fault kinds %s (known: %s)" % (sorted(unknown), ", ".join(KINDS)))
+        if not 0.0 <= self.rate <= 1.0:
+            raise ValueError("rate must be between 0 and 1, not %r" % self.rate)
+        self._regex = re.compile(self.pattern) if self.pattern else None
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.methods is not None and method not in self.methods:
+            return False
+        return self._regex is None or self._regex.search(path) is not None
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    proxy: FaultProxy
+
+    def handle_error(self, request, client_address) -> None:
+        # A client that went away (the mirror killed by a test) is expected here: stay quiet.
+        self.proxy._count_event("client_errors")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format, *args) -> None:  # noqa: A002 - signature of the base class
+        pass
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.proxy._track(self.connection, True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.proxy._track(self.connection, False)
+
+    def do_GET(self) -> None:
+        self.server.proxy._handle(self)
+
+    do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+
+class FaultProxy:
+    def __init__(
+        self,
+        upstream: str,
+        *,
+        seed: int = 0,
+        rules: list[Rule] | None = None,
+        retry_after: float = 1.0,
+        slow_delay: float = 0.3,
+        trickle_seconds: float = 0.5,
+        bandwidth: float | None = None,
+        max_seconds: float = 900.0,
+        timeout: float = 30.0,
+    ):
+        self.upstream = upstream
+        self.seed = seed
+        self.rules = list(rules or [])
+        self.retry_after = retry_after
+        self.slow_delay = slow_delay
+        self.trickle_seconds = trickle_seconds
+        self.bandwidth = bandwidth
+        self.max_seconds = max_seconds
+        self.timeout = timeout
+        self.counts: Counter[str] = Counter()
+        self.events: Counter[str] = Counter()
+        self.log: list[tuple[str, str, str]] = []  # (method, path, kind) of every injected fault
+        self._lock = threading.Lock()
+        self._seen: Counter[tuple[str, str]] = Counter()
+        self._streak: Counter[tuple[str, str]] = Counter()
+        self._local = threading.local()
+        self._sockets: set[socket.socket] = set()
+        self._bodies = 0
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._timer: threading.Timer | None = None
+
+    # -- life cycle
+    def start(self) -> FaultProxy:
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.proxy = self
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, name="kp-faultproxy", daemon=True)
+        self._thread.start()
+        self._timer = threading.Timer(self.max_seconds, self.close)
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def close(self) -> None:
+        server, self._server = self._server, None
+        if self._timer is not None:
+            self._timer.cancel()
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def __enter__(self) -> FaultProxy:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the fault proxy is not running")
+        return self._server.server_address[1]
+
+    @property
+    def host(self) -> str:
+        return "127.0.0.1:%d" % self.port
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    @property
+    def bodies_in_flight(self) -> int:
+        """Response bodies being sent right now (a kill while this is > 0 lands in the middle of a transfer)."""
+        with self._lock:
+            return self._bodies
+
+    def total_faults(self) -> int:
+        with self._lock:
+            return sum(self.counts.values())
+
+    def reset_counts(self) -> None:
+        with self._lock:
+            self.counts.clear()
+            self.events.clear()
+            self.log.clear()
+
+    def summary(self) -> str:
+        with self._lock:
+            kinds = ", ".join("%s=%d" % (k, self.counts[k]) for k in KINDS if self.counts[k])
+            return "%d requests, %d faults injected (%s)" % (
+                self.events["requests"],
+                sum(self.counts.values()),
+                kinds or "none",
+            )
+
+    # -- decisions
+    def decide(self, method: str, path: str) -> str | None:
+        """The fault for this request (None: pass it through). Deterministic, see the module docstring."""
+        rule = next((r for r in self.rules if r.matches(method, path)), None)
+        key = (method, path)
+        with self._lock:
+            n = self._seen[key]
+            self._seen[key] += 1
+            streak = self._streak[key]
+        if rule is None or rule.rate <= 0:
+            kind = None
+        elif rule.max_streak is not None and streak >= rule.max_streak:
+            kind = None
+        else:
+            rng = random.Random("%d|%s|%s|%d" % (self.seed, method, path, n))
+            kinds = [(k, w) for k, w in rule.kinds.items() if w > 0]
+            if method == "HEAD":
+                # No body to cut or to trickle: a HEAD can only be dropped (no answer), refused or delayed.
+                kinds = [(k, w) for k, w in kinds if k not in ("truncate", "trickle")]
+            kind = None
+            if kinds and rng.random() < rule.rate:
+                kind = rng.choices([k for k, _ in kinds], weights=[w for _, w in kinds])[0]
+        with self._lock:
+            self._streak[key] = streak + 1 if kind else 0
+        return kind
+
+    def _count(self, kind: str, method: str, path: str) -> None:
+        with self._lock:
+            self.counts[kind] += 1
+            self.log.append((method, path, kind))
+
+    def _count_event(self, name: str) -> None:
+        with self._lock:
+            self.events[name] += 1
+
+    def _track(self, sock: socket.socket, opened: bool) -> None:
+        with self._lock:
+            if opened:
+                self._sockets.add(sock)
+            else:
+                self._sockets.discard(sock)
+
+    # -- forwarding
+    def _upstream(self, fresh: bool = False) -> http.client.HTTPConnection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or fresh:
+            if conn is not None:
+                conn.close()
+            conn = self._local.conn = http.client.HTTPConnection(self.upstream, timeout=self.timeout)
+        return conn
+
+    def _forward(self, method: str, path: str, headers: dict[str, str], body: bytes | None):
+        for fresh in (False, True):
+            conn = self._upstream(fresh)
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                return conn, conn.getresponse()
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                if fresh:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _handle(self, h: _Handler) -> None:
+        method, path = h.command, h.path
+        self._count_event("requests")
+        length = int(h.headers.get("Content-Length") or 0)
+        body = h.rfile.read(length) if length else None
+        kind = self.decide(method, path)
+
+        if kind in ("500", "503", "429"):
+            self._count(kind, method, path)
+            status = int(kind)
+            payload = json.dumps(
+                {"errors": [{"code": "UNAVAILABLE", "message": "injected fault: %s %s" % (status, _ERROR_TEXT[status])}]}
+            ).encode()
+            h.send_response(status)
+            h.send_header("Content-Type", "application/json")
+            h.send_header("Content-Length", str(len(payload)))
+            if status == 429:
+                h.send_header("Retry-After", "%g" % self.retry_after)
+            h.end_headers()
+            if method != "HEAD":
+                h.wfile.write(payload)
+            return
+        if kind == "slow":
+            self._count(kind, method, path)
+            time.sleep(self.slow_delay)
+        if kind == "drop" and method == "HEAD":
+            self._count(kind, method, path)
+            self._reset(h)
+            return
+
+        headers = {k: v for k, v in h.headers.items() if k.lower() not in HOP_BY_HOP and k.lower() != "host"}
+        headers["Host"] = self.upstream
+        try:
+            conn, resp = self._forward(method, path, headers, body)
+        except (OSError, http.client.HTTPException) as exc:
+            payload = ("upstream %s unreachable: %s" % (self.upstream, exc)).encode()
+            h.send_response(502)
+            h.send_header("Content-Length", str(len(payload)))
+            h.end_headers()
+            h.wfile.write(payload)
+            return
+        size = resp.getheader("Content-Length")
+        size = int(size) if size and size.isdigit() else None
+        has_body = method != "HEAD" and resp.status == 200 and bool(size)
+        if kind in BODY_KINDS and not has_body:
+            kind = None  # nothing to cut here (an error answer, a redirect, an empty body): pass it through
+        rng = random.Random("%d|body|%s|%s" % (self.seed, method, path))
+        inflate = kind == "truncate" and rng.random() < 0.5
+
+        h.send_response(resp.status, resp.reason)
+        for name, value in resp.getheaders():
+            lname = name.lower()
+            if lname in HOP_BY_HOP or lname == "content-length":
+                continue
+            if lname == "location":
+                value = value.replace("//%s/" % self.upstream, "//%s/" % h.headers.get("Host", self.upstream))
+            h.send_header(name, value)
+        if size is not None:
+            h.send_header("Content-Length", str(size + (size // 2 + 1 if inflate else 0)))
+        elif method != "HEAD":
+            h.close_connection = True  # no length: the end of the body is the end of the connection
+        h.end_headers()
+        if method == "HEAD":
+            resp.read()
+            return
+
+        if kind in ("drop", "truncate"):
+            self._count(kind, method, path)
+            # drop: reset after 10-90 % of the body; truncate: the tail is missing, or (inflate) all of it is
+            # there but the Content-Length promised more; both end with the connection closed.
+            limit = size if inflate else max(0, int(size * rng.uniform(0.1, 0.9)) if kind == "drop" else size - 1)
+            if kind == "truncate" and not inflate:
+                limit = max(0, size - max(1, int(size * rng.uniform(0.01, 0.3))))
+            self._send_body(h, resp, limit, None)
+            conn.close()  # the rest of the upstream answer is not read: do not reuse that connection
+            self._local.conn = None
+            if kind == "drop":
+                self._reset(h)
+            else:
+                h.close_connection = True
+            return
+        pace = None
+        if kind == "trickle":
+            self._count(kind, method, path)
+            pace = max(1.0, size / self.trickle_seconds)
+        elif self.bandwidth:
+            pace = self.bandwidth
+        self._send_body(h, resp, size, pace)
+        if size is None:
+            conn.close()
+            self._local.conn = None
+
+    def _send_body(self, h: _Handler, resp, limit: int | None, pace: float | None) -> None:
+        """Copy up to ``limit`` bytes of the upstream body (all of it when None), paced at ``pace`` bytes/s."""
+        sent = 0
+        start = time.monotonic()
+        piece = _CHUNK if pace is None else max(1024, min(_CHUNK, int(pace / 20)))
+        with self._lock:
+            self._bodies += 1
+        try:
+            while limit is None or sent < limit:
+                want = piece if limit is None else min(piece, limit - sent)
+                data = resp.read(want)
+                if not data:
+                    break
+                h.wfile.write(data)
+                sent += len(data)
+                if pace:
+                    ahead = sent / pace - (time.monotonic() - start)
+                    if ahead > 0:
+                        time.sleep(ahead)
+        finally:
+            with self._lock:
+                self._bodies -= 1
+
+    @staticmethod
+    def _reset(h: _Handler) -> None:
+        """Close with a TCP reset (SO_LINGER 0), as a crashed peer or a middlebox would."""
+        h.close_connection = True
+        try:
+            h.wfile.flush()
+            h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            h.connection.close()
+        except OSError:
+            pass
