@@ -8,61 +8,98 @@ import subprocess
 import time
 import urllib.request
 
+import yaml
+
+from tests.testbed import REGISTRY_IMAGE
 from tests.testbed import lab as labmod
 from tests.testbed.lab import ROOT
 
-DEMO_IMAGES = [
-    "base",
-    "openstack-base",
-    "kolla-toolbox",
-    "cron",
-    "fluentd",
-    "keystone-base",
-    "keystone",
-    "glance-base",
-    "glance-api",
-    "haproxy",
-    "mariadb-server",
-    "memcached",
-    "rabbitmq",
-]
-TAG = "2024.1-debian-bookworm"
+DOCKER = "/usr/bin/docker"
+LAB_CACHE = ROOT / ".cache/lab"
+INVENTORY = ROOT / "inventories/lab/hosts.yml"
 
 
 def _step(msg: str) -> None:
     print(f"\n==> {msg}", flush=True)
 
 
+def lab_settings() -> dict:
+    return yaml.safe_load((ROOT / "inventories/lab/group_vars/all.yml").read_text())
+
+
+def profile_images(name: str) -> list[str]:
+    """The image names of a named profile, as the image_mirror role resolves them."""
+    profiles = yaml.safe_load((ROOT / "roles/image_mirror/vars/main.yml").read_text())["_image_mirror_profiles"]
+    return profiles[name]
+
+
+def export_registry_image() -> bool:
+    """docker save registry:2 for the lab's deployment host (no Docker Hub here), when absent or outdated."""
+    LAB_CACHE.mkdir(parents=True, exist_ok=True)
+    archive = LAB_CACHE / "registry.tar"
+    stamp = LAB_CACHE / "registry.tar.id"
+    image_id = subprocess.run(
+        [DOCKER, "image", "inspect", "--format", "{{.Id}}", REGISTRY_IMAGE], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    if archive.exists() and stamp.exists() and stamp.read_text() == image_id:
+        return False
+    subprocess.run([DOCKER, "save", "-o", str(archive), REGISTRY_IMAGE], check=True)
+    stamp.write_text(image_id)
+    return True
+
+
+def registry_catalog(host: str, registry: str) -> list[str]:
+    out = subprocess.run(
+        [DOCKER, "exec", host, "curl", "-sf", f"http://{registry}/v2/_catalog?n=1000"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out)["repositories"]
+
+
 def run() -> int:
     from tests.testbed import generator
 
     t0 = time.monotonic()
+    settings = lab_settings()
+    tag = settings["kollaprep_kolla_tag"]
+    images = profile_images(settings["kollaprep_image_profile"])
+
     _step("Lab: a deployment host and two targets (systemd test hosts) and a synthetic upstream registry")
     lab, created = labmod.up()
     print(f"    hosts: {', '.join(lab.hosts)}; upstream: {lab.upstream_net} (controller: {lab.upstream_local})")
     print(f"    {'created: ' + ', '.join(created) if created else 'all already running'}")
 
-    _step(f"Upstream: synthetic Kolla images ({len(DEMO_IMAGES)} images, tag {TAG})")
-    images = generator.generate(lab.upstream_local, images=DEMO_IMAGES, tag=TAG, layer_size=256 * 1024)
-    with urllib.request.urlopen(f"http://{lab.upstream_local}/v2/_catalog") as resp:
+    _step(f"Upstream: Kolla profile '{settings['kollaprep_image_profile']}' ({len(images)} images, tag {tag})")
+    generated = generator.generate(lab.upstream_local, images=images, tag=tag, layer_size=128 * 1024)
+    with urllib.request.urlopen(f"http://{lab.upstream_local}/v2/_catalog?n=1000") as resp:
         catalog = json.load(resp)["repositories"]
-    print(f"    {len(images)} images pushed or already present; upstream catalog has {len(catalog)} repositories")
+    print(f"    {len(generated)} images (with their parents) present; upstream catalog: {len(catalog)} repositories")
+    if export_registry_image():
+        print(f"    exported {REGISTRY_IMAGE} to {LAB_CACHE / 'registry.tar'} for the deployment host")
 
-    site = ROOT / "playbooks/site.yml"
-    if site.exists():
-        _step("site.yml on the lab inventory")
-        env = dict(os.environ)
-        env.pop("AWS_CA_BUNDLE", None)
-        res = subprocess.run(
-            ["ansible-playbook", "-i", str(ROOT / "inventories/lab/hosts.yml"), str(site)],
-            env=env,
-            cwd=ROOT,
-            check=False,
-        )
-        if res.returncode:
-            print("demo: site.yml failed")
-            return res.returncode
-    else:
-        print("\n(playbooks/site.yml is not there yet: the lab is up, the flow stops here)")
-    print(f"\ndemo: done in {time.monotonic() - t0:.1f}s")
+    _step("playbooks/site.yml on inventories/lab")
+    env = {k: v for k, v in os.environ.items() if k != "AWS_CA_BUNDLE"}
+    t_site = time.monotonic()
+    res = subprocess.run(
+        ["ansible-playbook", "-i", str(INVENTORY), str(ROOT / "playbooks/site.yml")], env=env, cwd=ROOT, check=False
+    )
+    site_seconds = time.monotonic() - t_site
+    if res.returncode:
+        print(f"demo: site.yml failed (exit {res.returncode})")
+        return res.returncode
+
+    registry = f"{settings['kollaprep_registry_address']}:{settings['kollaprep_registry_port']}"
+    mirrored = [r for r in registry_catalog(lab.deploy, registry) if r.startswith(settings["kollaprep_namespace"])]
+    globals_path = ROOT / ".cache/lab/globals.d/kollaprep-registry.yml"
+    _step("Summary")
+    print(f"    registry:        http://{registry} on {lab.deploy} ({len(mirrored)} repositories mirrored)")
+    targets = ", ".join(lab.targets)
+    print(f"    targets ready:   {targets} (daemon.json trusts {registry}; each pulled by digest in the verify play)")
+    print(f"    globals.d:       {globals_path}")
+    for line in globals_path.read_text().splitlines():
+        if line and not line.startswith("#"):
+            print(f"                     {line}")
+    print(f"    site.yml:        {site_seconds:.1f}s; whole demo {time.monotonic() - t0:.1f}s")
     return 0
