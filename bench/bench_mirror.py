@@ -18,6 +18,7 @@ No-op: the whole set again into the filled destination (whole process), core vs 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import shutil
 import subprocess
@@ -216,7 +217,7 @@ class Bench:
         return 0
 
     def report(self, unique: int) -> None:
-        t = {(c, n): s for c, n, s, _ in self.rows}
+        t = {(c, n): s for c, n, s, _unused in self.rows}
         wan = "wan+%dms" % self.args.wan_delay_ms
 
         def ratio(a, b):
@@ -226,7 +227,7 @@ class Bench:
 
         print("\n%-10s %-8s %9s %9s  %s" % ("condition", "who", "seconds", "MB/s", "check"))
         for c, n, s, note in self.rows:
-            mbps = unique / 1e6 / s if s and s == s and c != "no-op" else float("nan")
+            mbps = unique / 1e6 / s if s and not math.isnan(s) and c != "no-op" else float("nan")
             print("%-10s %-8s %9.2f %9.1f  %s" % (c, n, s, mbps, note))
         print("\nratios (target in brackets)")
         checks = [

@@ -19,7 +19,7 @@ import time
 
 class WanProxy:
     def __init__(self, target: str, delay: float = 0.020, listen_port: int = 0):
-        host, _, port = target.rpartition(":")
+        host, _unused, port = target.rpartition(":")
         self.target = (host, int(port))
         self.delay = delay
         self.listen_port = listen_port

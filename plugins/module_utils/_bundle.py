@@ -45,6 +45,7 @@ import socket
 import tarfile
 import threading
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
@@ -71,6 +72,9 @@ DATA_PREFIX = "data/"
 V2 = "docker/registry/v2"
 STAGING_DIR = ".kollaprep-staging"
 COPY_CHUNK = 4 * 1024 * 1024
+SMALL_MEMBER = 64 * 1024  # members below this are read, checked and written inline
+HASH_THREADS = 2  # blobs hashed in parallel while the main thread copies
+HASH_WINDOW = 4  # big members copied ahead of their verification
 MAX_META = 64 * 1024 * 1024  # index.json / SHA256SUMS / trailer larger than this are refused
 
 _SHA256 = re.compile(r"^sha256:([0-9a-f]{64})$")
@@ -600,39 +604,73 @@ class BundleReader:
         self.close()
 
 
+_local = threading.local()
+
+
+def _buffer() -> memoryview:
+    buf = getattr(_local, "buf", None)
+    if buf is None:
+        buf = _local.buf = memoryview(bytearray(COPY_CHUNK))
+    return buf
+
+
+def hash_range(fd: int, offset: int, size: int, what: str) -> str:
+    """sha256 hex of ``size`` bytes of ``fd`` at ``offset`` (os.preadv into a reused per-thread buffer)."""
+    hasher = hashlib.sha256()
+    buf = _buffer()
+    pos, end = offset, offset + size
+    while pos < end:
+        got = os.preadv(fd, [buf[: min(len(buf), end - pos)]], pos)
+        if got <= 0:
+            raise BundleCorrupt("%s ends early: the archive is truncated" % what)
+        hasher.update(buf[:got])
+        pos += got
+    return hasher.hexdigest()
+
+
+def copy_range(fd_in: int, offset: int, size: int, fd_out: int) -> None:
+    """Copy ``size`` bytes of fd_in at ``offset`` to fd_out: copy_file_range (in the kernel), else pread/write."""
+    pos, end = offset, offset + size
+    try:
+        while pos < end:
+            got = os.copy_file_range(fd_in, fd_out, end - pos, pos)
+            if got <= 0:
+                raise BundleCorrupt("archive member ends early: the archive is truncated")
+            pos += got
+        return
+    except OSError:
+        if pos != offset:
+            raise
+    buf = _buffer()
+    while pos < end:
+        got = os.preadv(fd_in, [buf[: min(len(buf), end - pos)]], pos)
+        if got <= 0:
+            raise BundleCorrupt("archive member ends early: the archive is truncated")
+        out = buf[:got]
+        while out:
+            out = out[os.write(fd_out, out) :]
+        pos += got
+
+
 def copy_verified(fd_in: int, offset: int, size: int, fd_out: int | None, hexa: str, what: str, pool=None) -> None:
     """Copy ``size`` bytes of fd_in at ``offset`` to fd_out (None: only verify), checking their sha256.
 
-    Hashing of a chunk runs in ``pool`` (one thread) while the chunk is written: hashlib and os.write both release
-    the GIL, so on two cores the check costs little more than the copy.
+    With a ``pool`` the hash is computed in one of its threads while this thread copies (hashlib, pread and
+    copy_file_range all release the GIL), so on two cores the check costs little more than the copy. The caller
+    uses the copy only when this returns.
     """
-    hasher = hashlib.sha256()
-    buffers = [bytearray(min(COPY_CHUNK, max(size, 1))) for _ in range(2)]
-    pos, end, turn = offset, offset + size, 0
-    pending = None
-    while pos < end:
-        buf = buffers[turn]
-        view = memoryview(buf)[: min(len(buf), end - pos)]
-        got = os.preadv(fd_in, [view], pos)
-        if got <= 0:
-            raise BundleCorrupt("%s ends early: the archive is truncated" % what)
-        view = view[:got]
-        if pending is not None:
-            pending.result()
-        pending = pool.submit(hasher.update, view) if pool is not None else None
-        if pending is None:
-            hasher.update(view)
+    if fd_out is None or pool is None:
+        got = hash_range(fd_in, offset, size, what)
         if fd_out is not None:
-            out = view
-            while out:
-                written = os.write(fd_out, out)
-                out = out[written:]
-        pos += got
-        turn ^= 1
-    if pending is not None:
-        pending.result()
-    if hasher.hexdigest() != hexa:
-        raise BundleCorrupt("%s is corrupt: its sha256 is %s, expected %s" % (what, hasher.hexdigest(), hexa))
+            copy_range(fd_in, offset, size, fd_out)
+    else:
+        pending = pool.submit(hash_range, fd_in, offset, size, what)
+        try:
+            copy_range(fd_in, offset, size, fd_out)
+        finally:
+            got = pending.result()
+    if got != hexa:
+        raise BundleCorrupt("%s is corrupt: its sha256 is %s, expected %s" % (what, got, hexa))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -1136,7 +1174,7 @@ class Importer:
                             shutil.rmtree(os.path.join(staging_root, entry), ignore_errors=True)
                 os.makedirs(staging, exist_ok=True)
             try:
-                with ThreadPoolExecutor(1, thread_name_prefix="kp-hash") as pool:
+                with ThreadPoolExecutor(HASH_THREADS, thread_name_prefix="kp-hash") as pool:
                     self._stage(reader, staging, todo, want_image, pool)
             except BundleError:
                 if not self.check_mode:
@@ -1171,43 +1209,73 @@ class Importer:
         return report
 
     def _stage(self, reader: BundleReader, staging: str, todo: dict, want_image: bool, pool) -> None:
+        """Copy the members to lay down into staging; a file gets its final staging name once its hash matched.
+
+        Big members are hashed in ``pool`` while this thread copies the next ones (a window of HASH_WINDOW), so
+        verification runs on the other core; small ones are checked inline.
+        """
         report = self.report
-        while True:
-            member = reader.next_member()
-            if member is None:
-                return
-            name = member.name
-            if name == IMAGE_MEMBER:
-                if not want_image:
+        pending: deque = deque()
+
+        def settle(limit: int) -> None:
+            while len(pending) > limit:
+                future, name, part, dest, size = pending.popleft()
+                got = future.result()
+                if got != reader.sums[name]:
+                    raise BundleCorrupt("%s is corrupt: its sha256 is %s, expected %s" % (name, got, reader.sums[name]))
+                if part is not None:
+                    os.rename(part, dest)
+                report.bytes_verified += size
+
+        try:
+            while True:
+                member = reader.next_member()
+                if member is None:
+                    break
+                name = member.name
+                if name == IMAGE_MEMBER:
+                    if not want_image:
+                        continue
+                    dest = os.path.join(staging, IMAGE_MEMBER)
+                elif name in todo:
+                    dest = os.path.join(staging, _staged_name(todo[name]))
+                else:
+                    continue  # already in the data dir
+                if not self.check_mode and os.path.exists(dest):
+                    # Staged and verified by an interrupted run (staged files get their name only once verified).
+                    report.staging_reused += 1
                     continue
-                dest = os.path.join(staging, IMAGE_MEMBER)
-            elif name in todo:
-                dest = os.path.join(staging, todo[name].path)
-            else:
-                continue  # already in the data dir
-            hexa = reader.sums[name]
-            if self.check_mode:
-                copy_verified(reader.fd, member.offset, member.size, None, hexa, name, pool)
-                report.bytes_verified += member.size
-                continue
-            if os.path.exists(dest):
-                # Staged and verified by an interrupted run (files are renamed into place only once verified).
-                report.staging_reused += 1
-                continue
-            if self.hook:
-                self.hook("stage", name)
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            part = dest + ".part"
-            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-            try:
-                copy_verified(reader.fd, member.offset, member.size, fd, hexa, name, pool)
-            except BaseException:
-                os.close(fd)
-                os.unlink(part)
-                raise
-            os.close(fd)
-            os.rename(part, dest)
-            report.bytes_verified += member.size
+                if member.size < SMALL_MEMBER:
+                    data = os.pread(reader.fd, member.size, member.offset)
+                    if len(data) != member.size or hashlib.sha256(data).hexdigest() != reader.sums[name]:
+                        raise BundleCorrupt("%s is corrupt: it does not match SHA256SUMS" % name)
+                    report.bytes_verified += member.size
+                    if not self.check_mode:
+                        if self.hook:
+                            self.hook("stage", name)
+                        _write_file(dest + ".part", data)
+                        os.rename(dest + ".part", dest)
+                    continue
+                future = pool.submit(hash_range, reader.fd, member.offset, member.size, name)
+                part = None
+                if not self.check_mode:
+                    if self.hook:
+                        self.hook("stage", name)
+                    part = dest + ".part"
+                    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                    try:
+                        copy_range(reader.fd, member.offset, member.size, fd)
+                    finally:
+                        os.close(fd)
+                pending.append((future, name, part, dest, member.size))
+                settle(HASH_WINDOW)
+            settle(0)
+        finally:
+            for future, *_ in pending:
+                future.cancel()
+            for future, *_ in pending:
+                if not future.cancelled():
+                    future.exception()
 
     def _place(self, staging: str, todo: dict) -> None:
         report = self.report
@@ -1219,7 +1287,7 @@ class Importer:
                     continue
                 if self.hook:
                     self.hook("place", tf.path)
-                src = os.path.join(staging, tf.path)
+                src = os.path.join(staging, _staged_name(tf))
                 final = self._final(tf.path)
                 parent = os.path.dirname(final)
                 if parent not in made:
@@ -1245,6 +1313,23 @@ class Importer:
                 os.unlink(src)
                 report.files_placed += 1
                 report.bytes_placed += tf.size
+
+
+def _write_file(path: str, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def _staged_name(tf: TreeFile) -> str:
+    """Staging is flat (no directory tree to make and remove): blobs by digest, links by a hash of their path."""
+    if tf.kind == KIND_BLOB:
+        return "blob-" + digest_hex(tf.digest)
+    return "link-" + hashlib.sha256(tf.path.encode()).hexdigest()
 
 
 def _makedirs(path: str, root: str, owner) -> None:

@@ -70,7 +70,7 @@ def _sha(data: bytes) -> str:
 @pytest.mark.parametrize(("media_type", "multiarch", "tag"), KINDS, ids=KIND_IDS)
 def test_tags_resolve_to_the_returned_digests(plain, kinds, media_type, multiarch, tag):
     images = kinds[(media_type, multiarch)]
-    assert [i.name for i in images] == [name for name, _ in g.KOLLA_IMAGES[:7]]
+    assert [i.name for i in images] == [name for name, _unused in g.KOLLA_IMAGES[:7]]
     planned = {p.name: p for p in g.plan(count=7, layer_size=3000, media_type=media_type, multiarch=multiarch, tag=tag)}
     for img in images:
         assert img.reference == f"openstack.kolla/{img.name}:{tag}"

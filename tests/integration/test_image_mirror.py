@@ -90,7 +90,7 @@ def test_copy_skip_digests_and_mounts(src, registry_factory):
     # Each unique blob went over the wire once; shared parent layers were mounted into the other repositories.
     unique = set()
     for img in src.images:
-        body, _, _ = dest.get_manifest(img.repository, img.digest)
+        body, _unused, _unused = dest.get_manifest(img.repository, img.digest)
         unique.update(d["digest"] for d in rc.manifest_blobs(body))
     assert dest.stats["uploads"] == len(unique)
     assert dest.stats["mounts"] > 0
@@ -119,7 +119,7 @@ def test_multi_platform_oci_index(src, registry_factory):
     assert dest.head_manifest(NS + "/cron", multi.digest)["digest"] == multi.digest
 
     # One platform kept: the tag points at the amd64 manifest of the source index.
-    index, _, _ = dest.get_manifest(NS + "/cron", multi.digest)
+    index, _unused, _unused = dest.get_manifest(NS + "/cron", multi.digest)
     amd64 = next(c for c in rc.manifest_children(index) if c["platform"]["architecture"] == "amd64")
     report = copy(src, dest, ["cron"], tag="oci-multi", platforms=["linux/amd64"], dest_namespace="amd64only")
     r = report.results[0]
@@ -209,8 +209,8 @@ class TokenService:
         access = []
         for scope in scopes:
             for item in scope.split():
-                kind, _, rest = item.partition(":")
-                name, _, actions = rest.rpartition(":")
+                kind, _unused, rest = item.partition(":")
+                name, _unused, actions = rest.rpartition(":")
                 access.append({"type": kind, "name": name, "actions": actions.split(",")})
         now = int(time.time())
         header = {"alg": "RS256", "typ": "JWT", "x5c": [self._x5c]}
@@ -369,7 +369,7 @@ def test_kill_mid_run_then_rerun(registry_factory):
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
     time.sleep(0.6)
     proc.send_signal(signal.SIGKILL)
-    out, _ = proc.communicate(timeout=30)
+    out, _unused = proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGKILL, "the copy finished before the kill: make the layers larger"
     client = dest_client(dest_reg)
     # Whatever tags exist after the kill point at complete images.

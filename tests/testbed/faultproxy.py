@@ -12,8 +12,8 @@ rule whose path pattern matches:
 ``slow``      a delay before the status line and headers;
 ``trickle``   the body in small pieces over ``trickle_seconds``.
 
-Deterministic: the decision for a request depends only on the seed, the method, the path and how many times this
-method and path were seen before, never on the order in which threads arrive. ``max_streak`` bounds the faults in
+Deterministic: the decision for a request depends only on the seed, the method, the path (for a blob: its digest,
+whatever the repository) and how many times these were seen before, never on the order in which threads arrive. ``max_streak`` bounds the faults in
 a row on one method and path (the next request passes), which is what "a fault rate the retry budget can absorb"
 means; ``None`` means no bound (``Rule(pattern, rate=1.0, kinds={"500": 1}, max_streak=None)`` breaks some
 repositories for good). ``bandwidth`` (bytes/s per response, not a fault) slows every body down, for tests that
@@ -50,6 +50,7 @@ HOP_BY_HOP = {
     "upgrade",
 }
 _CHUNK = 64 * 1024
+_BLOB_PATH = re.compile(r"^/v2/.+/blobs/(sha256:[0-9a-f]{64})$")
 _ERROR_TEXT = {500: "Internal Server Error", 503: "Service Unavailable", 429: "Too Many Requests"}
 
 
@@ -95,7 +96,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
 
-    def log_message(self, format, *args) -> None:  # noqa: A002 - signature of the base class
+    def log_message(self, format, *args) -> None:
         pass
 
     def setup(self) -> None:
@@ -226,8 +227,11 @@ class FaultProxy:
     # -- decisions
     def decide(self, method: str, path: str) -> str | None:
         """The fault for this request (None: pass it through). Deterministic, see the module docstring."""
+        return self._decide(method, path)[0]
+
+    def _decide(self, method: str, path: str) -> tuple[str | None, int]:
         rule = next((r for r in self.rules if r.matches(method, path)), None)
-        key = (method, path)
+        key = (method, self.key(path))
         with self._lock:
             n = self._seen[key]
             self._seen[key] += 1
@@ -237,7 +241,7 @@ class FaultProxy:
         elif rule.max_streak is not None and streak >= rule.max_streak:
             kind = None
         else:
-            rng = random.Random("%d|%s|%s|%d" % (self.seed, method, path, n))
+            rng = random.Random("%d|%s|%s|%d" % (self.seed, method, key[1], n))
             kinds = [(k, w) for k, w in rule.kinds.items() if w > 0]
             if method == "HEAD":
                 # No body to cut or to trickle: a HEAD can only be dropped (no answer), refused or delayed.
@@ -247,7 +251,14 @@ class FaultProxy:
                 kind = rng.choices([k for k, _ in kinds], weights=[w for _, w in kinds])[0]
         with self._lock:
             self._streak[key] = streak + 1 if kind else 0
-        return kind
+        return kind, n
+
+    @staticmethod
+    def key(path: str) -> str:
+        """What a decision is keyed on: the path, except that a blob is the same blob from any repository (which
+        repository fetches a shared blob first depends on thread timing; the faults it meets must not)."""
+        match = _BLOB_PATH.search(path)
+        return "blobs/" + match.group(1) if match else path
 
     def _count(self, kind: str, method: str, path: str) -> None:
         with self._lock:
@@ -291,14 +302,13 @@ class FaultProxy:
         self._count_event("requests")
         length = int(h.headers.get("Content-Length") or 0)
         body = h.rfile.read(length) if length else None
-        kind = self.decide(method, path)
+        kind, n = self._decide(method, path)
 
         if kind in ("500", "503", "429"):
             self._count(kind, method, path)
             status = int(kind)
-            payload = json.dumps(
-                {"errors": [{"code": "UNAVAILABLE", "message": "injected fault: %s %s" % (status, _ERROR_TEXT[status])}]}
-            ).encode()
+            message = "injected fault: %d %s" % (status, _ERROR_TEXT[status])
+            payload = json.dumps({"errors": [{"code": "UNAVAILABLE", "message": message}]}).encode()
             h.send_response(status)
             h.send_header("Content-Type", "application/json")
             h.send_header("Content-Length", str(len(payload)))
@@ -332,7 +342,7 @@ class FaultProxy:
         has_body = method != "HEAD" and resp.status == 200 and bool(size)
         if kind in BODY_KINDS and not has_body:
             kind = None  # nothing to cut here (an error answer, a redirect, an empty body): pass it through
-        rng = random.Random("%d|body|%s|%s" % (self.seed, method, path))
+        rng = random.Random("%d|body|%s|%s|%d" % (self.seed, method, self.key(path), n))
         inflate = kind == "truncate" and rng.random() < 0.5
 
         h.send_response(resp.status, resp.reason)
@@ -356,8 +366,11 @@ class FaultProxy:
             self._count(kind, method, path)
             # drop: reset after 10-90 % of the body; truncate: the tail is missing, or (inflate) all of it is
             # there but the Content-Length promised more; both end with the connection closed.
-            limit = size if inflate else max(0, int(size * rng.uniform(0.1, 0.9)) if kind == "drop" else size - 1)
-            if kind == "truncate" and not inflate:
+            if kind == "drop":
+                limit = int(size * rng.uniform(0.1, 0.9))
+            elif inflate:
+                limit = size
+            else:
                 limit = max(0, size - max(1, int(size * rng.uniform(0.01, 0.3))))
             self._send_body(h, resp, limit, None)
             conn.close()  # the rest of the upstream answer is not read: do not reuse that connection

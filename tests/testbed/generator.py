@@ -381,7 +381,7 @@ def describe(layer: Layer) -> Descriptor:
     desc = known_descriptor(layer)
     if desc is None:
         stream = layer.stream()
-        for _ in stream:
+        for _unused in stream:
             pass
         desc = stream.descriptor
         _remember(layer, desc)
@@ -391,7 +391,7 @@ def describe(layer: Layer) -> Descriptor:
 # Selection and rendering -----------------------------------------------------------------------------------------
 def select(images: Iterable[str] | None = None, count: int | None = None) -> list[str]:
     """Image names to push, parents first. ``images`` adds the parents of every name; ``count`` takes a prefix."""
-    names = [name for name, _ in KOLLA_IMAGES]
+    names = [name for name, _unused in KOLLA_IMAGES]
     if images is not None and count is not None:
         raise ValueError("give either images or count, not both")
     if count is not None:
@@ -437,7 +437,7 @@ def _sha256(data: bytes) -> str:
 
 
 def render_config(name: str, arch: str, tag: str, layers: list[Layer], descs: list[Descriptor]) -> bytes:
-    release, _, rest = tag.partition("-")
+    release, _unused, rest = tag.partition("-")
     distro = rest.partition("-")[0] or "debian"
     labels = {
         "build-date": CREATED[:10].replace("-", ""),

@@ -66,14 +66,14 @@ def test_kolla_layering():
 def test_select_count_takes_a_prefix_closed_under_parents():
     for n in range(1, len(g.KOLLA_IMAGES) + 1):
         names = g.select(count=n)
-        assert names == [name for name, _ in g.KOLLA_IMAGES[:n]]
+        assert names == [name for name, _unused in g.KOLLA_IMAGES[:n]]
         assert all(g._PARENT[name] is None or g._PARENT[name] in names for name in names)
     assert "keystone" in g.select(count=7)
 
 
 def test_select_images_adds_parents_in_table_order():
     assert g.select(images=["nova-api", "cron"]) == ["base", "cron", "openstack-base", "nova-base", "nova-api"]
-    assert g.select() == [name for name, _ in g.KOLLA_IMAGES]
+    assert g.select() == [name for name, _unused in g.KOLLA_IMAGES]
 
 
 @pytest.mark.parametrize(
@@ -166,7 +166,7 @@ def test_plan_is_deterministic_and_depends_on_seed():
     second = [(p.name, p.digest) for p in g.plan(count=9, layer_size=SIZE)]
     third = [(p.name, p.digest) for p in g.plan(count=9, layer_size=SIZE, seed=42)]
     assert first == second
-    assert not {d for _, d in first} & {d for _, d in third}
+    assert not {d for _unused, d in first} & {d for _unused, d in third}
 
 
 def test_names_and_tags_follow_kolla():

@@ -51,9 +51,9 @@ def test_build_specs_names_refs_namespaces_and_bad_entries():
     ]
     assert [b.image for b in bad] == ["Bad Name", "cron@sha256:12"]
     assert all(b.status == mm.STATUS_FAILED and "invalid reference" in b.msg for b in bad)
-    specs, _ = mm.build_specs(["nova-api"], tag=TAG, src_registry="q.io", src_namespace=NS, dest_namespace="")
+    specs, _unused = mm.build_specs(["nova-api"], tag=TAG, src_registry="q.io", src_namespace=NS, dest_namespace="")
     assert specs[0].dest_repo == "nova-api"
-    _, bad = mm.build_specs(["nova-api"], tag=None, src_registry="q.io", src_namespace=NS)
+    _unused, bad = mm.build_specs(["nova-api"], tag=None, src_registry="q.io", src_namespace=NS)
     assert "no tag" in bad[0].msg
 
 
@@ -82,7 +82,7 @@ def test_copy_then_skip_with_dedup_and_mounts():
     assert [r.status for r in again.results] == ["skipped"] * 3
     assert not again.changed
     # Two HEAD requests per image, nothing else.
-    assert [m for m, _ in src.log] == ["HEAD"] * 3 and [m for m, _ in dest.log] == ["HEAD"] * 3
+    assert [m for m, _unused in src.log] == ["HEAD"] * 3 and [m for m, _unused in dest.log] == ["HEAD"] * 3
 
 
 def test_check_mode_reports_and_writes_nothing():
@@ -91,7 +91,7 @@ def test_check_mode_reports_and_writes_nothing():
     report = run(src, dest, ["base", "keystone"], check_mode=True)
     assert [r.status for r in report.results] == ["would_copy"] * 2 and report.changed
     assert not dest.manifests and not dest.blobs
-    assert all(m == "HEAD" for m, _ in dest.log)
+    assert all(m == "HEAD" for m, _unused in dest.log)
 
 
 def _index(src, repo, media_type=rc.MEDIA_DOCKER_LIST, arches=("amd64", "arm64", "s390x")):
@@ -125,7 +125,7 @@ def test_index_copied_whole_digest_preserved():
 
 def test_platform_filter_one_and_several():
     src = FakeRegistry()
-    _, children = _index(src, NS + "/multi")
+    _unused, children = _index(src, NS + "/multi")
     dest = FakeRegistry()
     r = run(src, dest, ["multi"], platforms=["linux/arm64"]).results[0]
     assert r.status == "copied" and not r.digest_preserved
@@ -137,7 +137,7 @@ def test_platform_filter_one_and_several():
 
     dest = FakeRegistry()
     r = run(src, dest, ["multi"], platforms=["linux/amd64", "linux/s390x"]).results[0]
-    body, _ = dest.manifests[(NS + "/multi", TAG)]
+    body, _unused = dest.manifests[(NS + "/multi", TAG)]
     kept = [c["digest"] for c in json.loads(body)["manifests"]]
     assert kept == [children[0]["digest"], children[2]["digest"]]
     assert r.destination_digest == sha(body) and "rewritten" in r.msg

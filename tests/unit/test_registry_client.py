@@ -157,7 +157,7 @@ def test_retries_5xx_with_backoff_then_succeeds():
 
 
 def test_429_honours_retry_after():
-    c, _, sleeps = client([(429, {"Retry-After": "3"}, b""), OK])
+    c, _unused, sleeps = client([(429, {"Retry-After": "3"}, b""), OK])
     c.head_manifest("ns/img", "t")
     assert sleeps == [3.0]
 
@@ -170,13 +170,13 @@ def test_connection_errors_retry_then_name_the_host():
 
 
 def test_5xx_exhausted_raises():
-    c, _, _ = client([(500, {}, b"")] * 2, retries=1)
+    c, _unused, _unused = client([(500, {}, b"")] * 2, retries=1)
     with pytest.raises(rc.RegistryError, match="HTTP 500"):
         c.head_manifest("ns/img", "t")
 
 
 def test_404_is_none_for_head_and_notfound_for_get():
-    c, _, _ = client(
+    c, _unused, _unused = client(
         [(404, {}, b""), (404, {}, b'{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}')]
     )
     assert c.head_manifest("ns/img", "t") is None
@@ -188,7 +188,7 @@ def test_404_is_none_for_head_and_notfound_for_get():
 
 
 def test_basic_auth_challenge_then_sent_on_every_request():
-    c, t, _ = client([(401, {"WWW-Authenticate": 'Basic realm="r"'}, b""), OK, OK], username="u", password="p")
+    c, t, _unused = client([(401, {"WWW-Authenticate": 'Basic realm="r"'}, b""), OK, OK], username="u", password="p")
     c.head_manifest("ns/img", "t")
     c.head_manifest("ns/img", "t2")
     expected = "Basic " + base64.b64encode(b"u:p").decode()
@@ -197,7 +197,7 @@ def test_basic_auth_challenge_then_sent_on_every_request():
 
 
 def test_basic_auth_refused_names_side_and_user():
-    c, _, _ = client(
+    c, _unused, _unused = client(
         [(401, {"WWW-Authenticate": 'Basic realm="r"'}, b""), (401, {"WWW-Authenticate": 'Basic realm="r"'}, b"")],
         side="dest",
         username="kolla",
@@ -208,7 +208,7 @@ def test_basic_auth_refused_names_side_and_user():
 
 
 def test_anonymous_on_protected_registry_says_no_credentials():
-    c, _, _ = client([(401, {"WWW-Authenticate": 'Basic realm="r"'}, b"")])
+    c, _unused, _unused = client([(401, {"WWW-Authenticate": 'Basic realm="r"'}, b"")])
     with pytest.raises(rc.AuthError, match="anonymous"):
         c.head_manifest("ns/img", "t")
 
@@ -217,7 +217,7 @@ def test_bearer_flow_token_cached_per_scope():
     challenge = 'Bearer realm="https://auth.test/token",service="reg",scope="repository:ns/img:pull"'
     token = (200, {}, json.dumps({"token": "T1", "expires_in": 300}).encode())
     token2 = (200, {}, json.dumps({"access_token": "T2"}).encode())
-    c, t, _ = client(
+    c, t, _unused = client(
         [(401, {"WWW-Authenticate": challenge}, b""), token, OK, OK, token2, OK], username="u", password="p"
     )
     c.head_manifest("ns/img", "a")
@@ -236,13 +236,15 @@ def test_bearer_flow_token_cached_per_scope():
 
 def test_bearer_token_refused_names_realm():
     challenge = 'Bearer realm="https://auth.test/token",service="reg"'
-    c, _, _ = client([(401, {"WWW-Authenticate": challenge}, b""), (401, {}, b"")], username="u", password="p")
+    c, _unused, _unused = client(
+        [(401, {"WWW-Authenticate": challenge}, b""), (401, {}, b"")], username="u", password="p"
+    )
     with pytest.raises(rc.AuthError, match=r"token service https://auth.test/token refused src_username='u'"):
         c.head_manifest("ns/img", "t")
 
 
 def test_forbidden_is_auth_error():
-    c, _, _ = client([(403, {}, b'{"errors":[{"code":"DENIED","message":"no push"}]}')], side="dest")
+    c, _unused, _unused = client([(403, {}, b'{"errors":[{"code":"DENIED","message":"no push"}]}')], side="dest")
     with pytest.raises(rc.AuthError, match=r"dest registry .*HTTP 403: DENIED"):
         c.put_manifest("ns/img", "t", b"{}", rc.MEDIA_OCI_MANIFEST)
 
