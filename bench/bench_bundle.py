@@ -142,7 +142,7 @@ def main() -> int:
             tarballs.append((i, path))
         docker("rmi", *pulled)
         pulled.clear()
-        per_image_bytes = sum(p.stat().st_size for _, p in tarballs)
+        per_image_bytes = sum(p.stat().st_size for _img, p in tarballs)
         up_host = up.host
         up.stop()  # from here on nothing is reachable but the archives
         up = None

@@ -414,7 +414,7 @@ class DockerEngine:
         return "; ".join(messages)
 
     def tag(self, image: str, name: str) -> None:
-        repo, _, tag = name.rpartition(":") if ":" in name.rsplit("/", 1)[-1] else (name, "", "latest")
+        repo, _sep, tag = name.rpartition(":") if ":" in name.rsplit("/", 1)[-1] else (name, "", "latest")
         conn, resp = self._request(
             "POST", "/images/%s/tag?repo=%s&tag=%s" % (quote(image, safe=""), quote(repo, safe=""), quote(tag, safe=""))
         )
@@ -741,7 +741,7 @@ def plan_export(source, specs, workers: int = 8) -> tuple[dict, dict[str, bytes]
             "tag": tag,
             "digest": digest,
             "media_type": media_type,
-            "manifests": [d for d, _ in found],
+            "manifests": [pair[0] for pair in found],
             "blobs": list(blobs),
             "source": str(ref),
         }
@@ -1132,7 +1132,7 @@ class Importer:
             want_image = bool(reg) and self.load_registry_image
             if want_image:
                 self.engine = self.engine or DockerEngine()
-                names = [n for n in {reg["name"], self.registry_image or reg["name"]} if n]
+                names = sorted({reg["name"], self.registry_image or reg["name"]})
                 have = {n: self.engine.image_id(n) for n in names}
                 want_image = any(v != reg["id"] for v in have.values())
             files = {tf.member: tf for tf in tree_files(reader.index)}
@@ -1198,7 +1198,7 @@ class Importer:
                     image_file = os.path.join(staging, IMAGE_MEMBER)
                     with open(image_file, "rb") as f:
                         self.report.msg = self.engine.load(f, os.path.getsize(image_file))
-                    for name in {reg["name"], self.registry_image or reg["name"]}:
+                    for name in sorted({reg["name"], self.registry_image or reg["name"]}):
                         if self.engine.image_id(name) != reg["id"]:
                             self.engine.tag(reg["id"], name)
                     report.registry_image_loaded = True
@@ -1271,11 +1271,11 @@ class Importer:
                 settle(HASH_WINDOW)
             settle(0)
         finally:
-            for future, *_ in pending:
-                future.cancel()
-            for future, *_ in pending:
-                if not future.cancelled():
-                    future.exception()
+            for entry in pending:
+                entry[0].cancel()
+            for entry in pending:
+                if not entry[0].cancelled():
+                    entry[0].exception()
 
     def _place(self, staging: str, todo: dict) -> None:
         report = self.report
@@ -1417,7 +1417,7 @@ class ArchiveSource:
             if img is None:
                 return None
             digest = img["digest"]
-        body, media_type, _ = self.get_manifest(ref, digest)
+        body, media_type, _digest = self.get_manifest(ref, digest)
         return {"digest": digest, "media_type": media_type, "size": len(body)}
 
     def get_manifest(self, ref, reference: str) -> tuple[bytes, str, str]:

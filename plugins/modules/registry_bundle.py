@@ -33,7 +33,7 @@ description:
   - An interrupted import is finished by running it again; it reuses what the interrupted run staged and verified.
     Staging directories of other bundles are removed.
 author:
-  - kollaprep developers
+  - kollaprep developers (@kollaprep)
 extends_documentation_fragment:
   - kollaprep.registry.attributes
 attributes:

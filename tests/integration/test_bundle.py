@@ -134,10 +134,10 @@ def test_roundtrip_without_upstream(exported, registry_factory, tmp_path):
     c = client(reg)
     for (repo, tag), digest in expected.items():
         assert c.head_manifest(repo, tag)["digest"] == digest
-        body, _, got = c.get_manifest(repo, tag)
+        got = c.get_manifest(repo, tag)[2]
         assert got == digest
     # Blobs are served too (a layer of the multi-arch index's arm64 child, pulled by digest).
-    body, _, _ = c.get_manifest(f"{NS}/cron", "multi")
+    body = c.get_manifest(f"{NS}/cron", "multi")[0]
     child = rc.manifest_children(body)[-1]["digest"]
     layer = rc.manifest_blobs(c.get_manifest(f"{NS}/cron", child)[0])[-1]
     stream = c.open_blob(f"{NS}/cron", layer["digest"])
@@ -392,3 +392,21 @@ def test_module_four_steps(registry_factory, tmp_path):
     src.stop()
     dest = registry_factory.start("kp-bdl-moddst", workdir=tmp_path / "reg")
     _playbook(tmp_path, "served.yml", VERIFY.format(work=tmp_path, dest=dest.host))
+
+
+def test_registry_image_loaded_and_tagged(exported, tmp_path):
+    """The engine lacks the wanted name: import loads the archive's registry image (Engine API) and tags it."""
+    name = "kp-bdl-it/registry:loaded-%d" % os.getpid()
+    engine = b.DockerEngine()
+    try:
+        assert engine.image_id(name) is None
+        data = tmp_path / "data"
+        report = b.Importer(str(exported["small"]), str(data), registry_image=name).run()
+        assert not report.registry_image_loaded  # small.tar has no registry image
+        report = b.Importer(str(exported["full"]), str(data), registry_image=name).run()
+        assert report.registry_image_loaded and report.changed
+        assert engine.image_id(name) == report.registry_image["id"]
+        again = b.Importer(str(exported["full"]), str(data), registry_image=name).run()
+        assert not again.changed and not again.registry_image_loaded
+    finally:
+        subprocess.run(["/usr/bin/docker", "rmi", name], capture_output=True, check=False)

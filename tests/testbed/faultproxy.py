@@ -13,11 +13,11 @@ rule whose path pattern matches:
 ``trickle``   the body in small pieces over ``trickle_seconds``.
 
 Deterministic: the decision for a request depends only on the seed, the method, the path (for a blob: its digest,
-whatever the repository) and how many times these were seen before, never on the order in which threads arrive. ``max_streak`` bounds the faults in
-a row on one method and path (the next request passes), which is what "a fault rate the retry budget can absorb"
-means; ``None`` means no bound (``Rule(pattern, rate=1.0, kinds={"500": 1}, max_streak=None)`` breaks some
-repositories for good). ``bandwidth`` (bytes/s per response, not a fault) slows every body down, for tests that
-must interrupt a copy in the middle.
+whatever the repository) and how many times these were seen before, never on the order in which threads arrive.
+``max_streak`` bounds the faults in a row on one method and path (the next request passes), which is what "a fault
+rate the retry budget can absorb" means; ``None`` means no bound (``Rule(pattern, rate=1.0, kinds={"500": 1},
+max_streak=None)`` breaks some repositories for good). ``bandwidth`` (bytes/s per response, not a fault) slows every
+body down, for tests that must interrupt a copy in the middle.
 
 Bounded: the server stops by itself after ``max_seconds``; ``close()`` (or the ``with`` block) stops it at once and
 resets the connections still open. ``counts`` holds the faults injected, by kind; ``summary()`` prints them.

@@ -163,7 +163,7 @@ def test_paths_refuse_bad_names(call):
 
 
 def test_tree_files_shared_blob_once_and_tags_last():
-    index, _, _ = make_set()
+    index = make_set()[0]
     files = b.tree_files(index)
     kinds = [f.kind for f in files]
     # Placement order: blobs, layer links, revisions, tag index, tag current.
@@ -176,7 +176,7 @@ def test_tree_files_shared_blob_once_and_tags_last():
 
 
 def test_validate_index_refuses_inconsistencies():
-    index, _, _ = make_set()
+    index = make_set()[0]
     bad = json.loads(json.dumps(index))
     bad["images"][0]["blobs"].append("sha256:" + "b" * 64)
     with pytest.raises(b.BundleCorrupt, match="does not list"):
@@ -189,7 +189,7 @@ def test_validate_index_refuses_inconsistencies():
 
 
 def test_member_order_index_first_trailer_last(bundle):
-    path, index, _, _ = bundle
+    path, index = bundle[:2]
     names = members(path)
     assert names[:2] == [b.INDEX_MEMBER, b.SUMS_MEMBER]
     assert names[-1] == b.TRAILER_MEMBER
@@ -246,7 +246,7 @@ def test_truncated_archive_refused_and_data_untouched(bundle, tmp_path, where):
 
 
 def test_missing_trailer_refused(bundle, tmp_path):
-    path, _, _, _ = bundle
+    path = bundle[0]
     broken = tmp_path / "notrailer.tar"
     rewrite(path, broken, drop={b.TRAILER_MEMBER})
     with pytest.raises(b.BundleCorrupt, match=r"without the trailer kollaprep-bundle\.json"):
@@ -254,7 +254,7 @@ def test_missing_trailer_refused(bundle, tmp_path):
 
 
 def test_missing_member_refused(bundle, tmp_path):
-    path, index, _, _ = bundle
+    path, index = bundle[:2]
     victim = b.DATA_PREFIX + b.blob_path(index["images"][2]["blobs"][2])
     broken = tmp_path / "missing.tar"
     rewrite(path, broken, drop={victim})
@@ -263,7 +263,7 @@ def test_missing_member_refused(bundle, tmp_path):
 
 
 def test_corrupt_blob_refused_naming_it_and_data_untouched(bundle, tmp_path):
-    path, index, _, _ = bundle
+    path, index = bundle[:2]
     victim = b.DATA_PREFIX + b.blob_path(index["images"][2]["blobs"][2])
     broken = tmp_path / "corrupt.tar"
     rewrite(path, broken, change={victim: lambda d: d[:100] + bytes([d[100] ^ 1]) + d[101:]})
@@ -279,7 +279,7 @@ def test_corrupt_blob_refused_naming_it_and_data_untouched(bundle, tmp_path):
 
 
 def test_tampered_index_refused(bundle, tmp_path):
-    path, _, _, _ = bundle
+    path = bundle[0]
     broken = tmp_path / "tampered.tar"
     rewrite(path, broken, change={b.INDEX_MEMBER: lambda d: d.replace(b'"up/', b'"UP/')})
     with pytest.raises(b.BundleCorrupt, match="index checksum"):
@@ -324,7 +324,7 @@ def test_import_check_mode_then_real_then_again(bundle, tmp_path):
 
 
 def test_import_on_top_keeps_existing_data_and_repoints_tag(bundle, tmp_path):
-    path, index, _, _ = bundle
+    path, index = bundle[:2]
     old_index, old_manifests, old_blobs = make_set(names=("base", "nova-api"), seed=b"old")
     old = tmp_path / "old.tar"
     write(old, old_index, old_manifests, old_blobs)
@@ -375,7 +375,7 @@ def _kill_after(phase, n):
 
 
 def test_interrupted_staging_is_reused(bundle, tmp_path):
-    path, index, _, _ = bundle
+    path, index = bundle[:2]
     data_dir = tmp_path / "data"
     stale = data_dir / b.STAGING_DIR / "0123456789abcdef"
     stale.mkdir(parents=True)
@@ -393,7 +393,7 @@ def test_interrupted_staging_is_reused(bundle, tmp_path):
 
 
 def test_interrupted_placement_is_finished(bundle, tmp_path):
-    path, index, _, _ = bundle
+    path, index = bundle[:2]
     data_dir = tmp_path / "data"
     with pytest.raises(_Killed):
         b.Importer(str(path), str(data_dir), load_registry_image=False, hook=_kill_after("place", 7)).run()
@@ -417,7 +417,7 @@ def test_archive_source(bundle):
         ref = ImageRef(registry="bundle.invalid", repository=img["repository"], tag=img["tag"])
         head = src.head_manifest(ref)
         assert head["digest"] == img["digest"] and head["media_type"] == MEDIA_DOCKER_MANIFEST
-        body, _, digest = src.get_manifest(ref, img["digest"])
+        body, _media, digest = src.get_manifest(ref, img["digest"])
         assert body == manifests[img["digest"]] and digest == img["digest"]
         assert src.head_manifest(ref.with_tag("nope")) is None
         stream = src.open_blob(ref, img["blobs"][2])
@@ -429,7 +429,7 @@ def test_archive_source(bundle):
 
 
 def test_archive_source_catches_corrupt_blob(bundle, tmp_path):
-    path, index, _, _ = bundle
+    path, index = bundle[:2]
     img = index["images"][0]
     victim = b.DATA_PREFIX + b.blob_path(img["blobs"][2])
     broken = tmp_path / "corrupt.tar"
