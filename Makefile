@@ -80,7 +80,7 @@ demo: testbed
 	$(PY) -m tests.testbed demo
 
 bench: testbed
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	$(PY) -m tests.testbed down || true

@@ -404,12 +404,12 @@ class FaultProxy:
                 data = resp.read(want)
                 if not data:
                     break
-                h.wfile.write(data)
-                sent += len(data)
                 if pace:
                     ahead = sent / pace - (time.monotonic() - start)
                     if ahead > 0:
                         time.sleep(ahead)
+                h.wfile.write(data)
+                sent += len(data)
         finally:
             with self._lock:
                 self._bodies -= 1
