@@ -895,6 +895,7 @@ def write_bundle(
             tar.addfile(_tarinfo(TRAILER_MEMBER, len(data), mtime), _BytesReader(data))
             raw.flush()
             os.fsync(raw.fileno())
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         try:

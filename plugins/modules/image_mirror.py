@@ -28,6 +28,7 @@ author:
   - kollaprep developers (@kollaprep)
 extends_documentation_fragment:
   - kollaprep.registry.attributes
+  - kollaprep.registry.registry_connection
 attributes:
   check_mode:
     support: full
@@ -66,9 +67,14 @@ options:
       - C(engine) pushes images present in the local Docker engine (kolla-build output, named
         C(<src_namespace>/<name>:<tag>)) through the engine. The engine computes its own manifests, so digests are
         those of the engine, not preserved from elsewhere.
+      - C(archive) copies from an offline bundle written by M(kollaprep.registry.registry_bundle) (O(src_archive)),
+        digest-preserving, into a running registry; O(src_registry) is then only a label.
     type: str
-    choices: [registry, engine]
+    choices: [registry, engine, archive]
     default: registry
+  src_archive:
+    description: Path of the bundle on the managed host, with O(source=archive).
+    type: path
   src_registry:
     description: Source registry C(host[:port]). C(docker.io) is reached at C(registry-1.docker.io).
     type: str
@@ -102,52 +108,6 @@ options:
     description: Parallel transfers, across images and across blobs.
     type: int
     default: 8
-  timeout:
-    description: Seconds to wait for a network operation.
-    type: float
-    default: 60.0
-  retries:
-    description:
-      - Retries, with exponential backoff, after connection errors, HTTP 5xx and 429 (honouring Retry-After). A blob
-        whose digest does not match is fetched again as many times.
-    type: int
-    default: 4
-  src_scheme:
-    description: C(https) or plain C(http) to the source registry.
-    type: str
-    choices: [https, http]
-    default: https
-  src_validate_certs:
-    description: Check the source registry's TLS certificate.
-    type: bool
-    default: true
-  src_ca_path:
-    description: CA bundle that signed the source registry's certificate (else the system store).
-    type: path
-  src_username:
-    description: User for the source registry (basic auth, or sent to the token realm of a bearer-token registry).
-    type: str
-  src_password:
-    description: Password for O(src_username).
-    type: str
-  dest_scheme:
-    description: C(https) or plain C(http) to the destination registry.
-    type: str
-    choices: [https, http]
-    default: https
-  dest_validate_certs:
-    description: Check the destination registry's TLS certificate.
-    type: bool
-    default: true
-  dest_ca_path:
-    description: CA bundle that signed the destination registry's certificate (else the system store).
-    type: path
-  dest_username:
-    description: User for the destination registry.
-    type: str
-  dest_password:
-    description: Password for O(dest_username).
-    type: str
 notes:
   - Upload sessions left by an interrupted run are abandoned; the registry expires them. Blobs that landed are reused.
   - A blob not yet seen in this run and absent from the destination repository is uploaded; blobs seen in another
@@ -289,6 +249,7 @@ failed_images:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.kollaprep.registry.plugins.module_utils._bundle import ArchiveSource, BundleError
 from ansible_collections.kollaprep.registry.plugins.module_utils._mirror import (
     STATUS_COPIED,
     STATUS_WOULD_COPY,
@@ -300,19 +261,9 @@ from ansible_collections.kollaprep.registry.plugins.module_utils._mirror import 
 from ansible_collections.kollaprep.registry.plugins.module_utils._registry_client import (
     RegistryClient,
     RegistryError,
+    connection_argument_spec,
+    connection_kwargs,
 )
-
-
-def _side(params, side):
-    return {
-        "scheme": params["%s_scheme" % side],
-        "validate_certs": params["%s_validate_certs" % side],
-        "ca_path": params["%s_ca_path" % side],
-        "username": params["%s_username" % side],
-        "password": params["%s_password" % side],
-        "timeout": params["timeout"],
-        "retries": params["retries"],
-    }
 
 
 def main():
@@ -321,27 +272,18 @@ def main():
             images=dict(type="list", elements="str"),
             all_images=dict(type="bool", default=False),
             tag=dict(type="str"),
-            source=dict(type="str", choices=["registry", "engine"], default="registry"),
+            source=dict(type="str", choices=["registry", "engine", "archive"], default="registry"),
+            src_archive=dict(type="path"),
             src_registry=dict(type="str", default="quay.io"),
             src_namespace=dict(type="str", default="openstack.kolla"),
             dest_registry=dict(type="str", required=True),
             dest_namespace=dict(type="str"),
             platforms=dict(type="list", elements="str", default=[]),
             workers=dict(type="int", default=8),
-            timeout=dict(type="float", default=60.0),
-            retries=dict(type="int", default=4),
-            src_scheme=dict(type="str", choices=["https", "http"], default="https"),
-            src_validate_certs=dict(type="bool", default=True),
-            src_ca_path=dict(type="path"),
-            src_username=dict(type="str"),
-            src_password=dict(type="str", no_log=True),
-            dest_scheme=dict(type="str", choices=["https", "http"], default="https"),
-            dest_validate_certs=dict(type="bool", default=True),
-            dest_ca_path=dict(type="path"),
-            dest_username=dict(type="str"),
-            dest_password=dict(type="str", no_log=True),
+            **connection_argument_spec(),
         ),
         required_one_of=[("images", "all_images")],
+        required_if=[("source", "archive", ("src_archive",))],
         required_together=[("src_username", "src_password"), ("dest_username", "dest_password")],
         supports_check_mode=True,
     )
@@ -352,11 +294,13 @@ def main():
         module.fail_json(msg="all_images needs tag: the tag to copy from every repository of the catalog")
 
     try:
-        dest = RegistryClient(p["dest_registry"], side="dest", **_side(p, "dest"))
+        dest = RegistryClient(p["dest_registry"], side="dest", **connection_kwargs(p, "dest"))
         if p["source"] == "engine":
             source = EngineSource()
+        elif p["source"] == "archive":
+            source = ArchiveSource(p["src_archive"])
         else:
-            source = RegistrySource(p["src_registry"], **_side(p, "src"))
+            source = RegistrySource(p["src_registry"], **connection_kwargs(p, "src"))
         report = mirror(
             p["images"],
             source=source,
@@ -370,7 +314,7 @@ def main():
             platforms=p["platforms"],
             check_mode=module.check_mode,
         )
-    except (MirrorError, RegistryError) as exc:
+    except (MirrorError, RegistryError, BundleError) as exc:
         module.fail_json(msg="image_mirror: %s" % exc, images=[], summary={}, failed_images=[])
 
     images = [r.as_dict() for r in report.results]

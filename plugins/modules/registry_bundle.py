@@ -36,6 +36,7 @@ author:
   - kollaprep developers (@kollaprep)
 extends_documentation_fragment:
   - kollaprep.registry.attributes
+  - kollaprep.registry.registry_connection
 attributes:
   check_mode:
     support: full
@@ -91,47 +92,11 @@ options:
       - Namespace the images are stored under in the bundle. By default the source namespace is kept, so Kolla's
         C(docker_namespace) still works. An empty string stores them at the top level.
     type: str
-  src_scheme:
-    description: C(https) or plain C(http) to O(src_registry).
-    type: str
-    choices: [https, http]
-    default: https
-  src_validate_certs:
-    description: Check the source registry's TLS certificate.
-    type: bool
-    default: true
-  src_ca_path:
-    description: CA bundle that signed the source registry's certificate.
-    type: path
-  src_username:
-    description: User for the source registry.
-    type: str
-  src_password:
-    description: Password for O(src_username).
-    type: str
   dest_registry:
     description:
       - Registry C(host:port) that serves the imported data (the deployment host's registry, port 4000). When given,
         O(mode=import) and O(mode=verify) check that it serves every image of the bundle with its digest and fail
         otherwise.
-    type: str
-  dest_scheme:
-    description: C(https) or plain C(http) to O(dest_registry).
-    type: str
-    choices: [https, http]
-    default: https
-  dest_validate_certs:
-    description: Check the destination registry's TLS certificate.
-    type: bool
-    default: true
-  dest_ca_path:
-    description: CA bundle that signed the destination registry's certificate.
-    type: path
-  dest_username:
-    description: User for O(dest_registry).
-    type: str
-  dest_password:
-    description: Password for O(dest_username).
     type: str
   data_dir:
     description:
@@ -169,14 +134,6 @@ options:
     description: Parallel manifest look-ups during export.
     type: int
     default: 8
-  timeout:
-    description: Seconds to wait for a network operation.
-    type: float
-    default: 60
-  retries:
-    description: Retries, with exponential backoff, after connection errors, HTTP 5xx and 429.
-    type: int
-    default: 4
 notes:
   - Import verifies every member it lays down. Blobs already in O(data_dir) with the right size (their paths are
     content addressed) and identical link files are not read from the archive again; O(mode=verify) reads everything.
@@ -315,23 +272,13 @@ from ansible_collections.kollaprep.registry.plugins.module_utils._registry_clien
     ManifestError,
     RegistryClient,
     RegistryError,
+    connection_argument_spec,
+    connection_kwargs,
 )
 
 
-def _side(params, side):
-    return {
-        "scheme": params["%s_scheme" % side],
-        "validate_certs": params["%s_validate_certs" % side],
-        "ca_path": params["%s_ca_path" % side],
-        "username": params["%s_username" % side],
-        "password": params["%s_password" % side],
-        "timeout": params["timeout"],
-        "retries": params["retries"],
-    }
-
-
 def _export(module, p):
-    source = RegistrySource(p["src_registry"], **_side(p, "src"))
+    source = RegistrySource(p["src_registry"], **connection_kwargs(p, "src"))
     try:
         images = list(p["images"] or [])
         if p["all_images"]:
@@ -386,7 +333,7 @@ def _image_lines(images):
 def _served(module, p, images, result):
     if not p["dest_registry"] or (module.check_mode and p["mode"] == "import"):
         return
-    client = RegistryClient(p["dest_registry"], side="dest", **_side(p, "dest"))
+    client = RegistryClient(p["dest_registry"], side="dest", **connection_kwargs(p, "dest"))
     try:
         served = check_served(client, images)
     finally:
@@ -467,17 +414,7 @@ def main():
             src_registry=dict(type="str", default="quay.io"),
             src_namespace=dict(type="str", default="openstack.kolla"),
             dest_namespace=dict(type="str"),
-            src_scheme=dict(type="str", choices=["https", "http"], default="https"),
-            src_validate_certs=dict(type="bool", default=True),
-            src_ca_path=dict(type="path"),
-            src_username=dict(type="str"),
-            src_password=dict(type="str", no_log=True),
             dest_registry=dict(type="str"),
-            dest_scheme=dict(type="str", choices=["https", "http"], default="https"),
-            dest_validate_certs=dict(type="bool", default=True),
-            dest_ca_path=dict(type="path"),
-            dest_username=dict(type="str"),
-            dest_password=dict(type="str", no_log=True),
             data_dir=dict(type="path", default="/var/lib/kollaprep/registry"),
             registry_image=dict(type="str", default="registry:2"),
             include_registry_image=dict(type="bool", default=True),
@@ -485,8 +422,7 @@ def main():
             docker_host=dict(type="str", default="unix:///var/run/docker.sock"),
             verify_archive=dict(type="bool", default=True),
             workers=dict(type="int", default=8),
-            timeout=dict(type="float", default=60),
-            retries=dict(type="int", default=4),
+            **connection_argument_spec(),
         ),
         required_together=[("src_username", "src_password"), ("dest_username", "dest_password")],
         supports_check_mode=True,

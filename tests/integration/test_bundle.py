@@ -410,3 +410,54 @@ def test_registry_image_loaded_and_tagged(exported, tmp_path):
         assert not again.changed and not again.registry_image_loaded
     finally:
         subprocess.run(["/usr/bin/docker", "rmi", name], capture_output=True, check=False)
+
+
+MIRROR_FROM_ARCHIVE = """\
+- name: image_mirror from an offline bundle, four steps
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  vars:
+    args: &args
+      source: archive
+      src_archive: "{archive}"
+      src_registry: bundle.invalid
+      dest_registry: "{dest}"
+      dest_scheme: http
+      images: [base, cron]
+      tag: "{tag}"
+  tasks:
+    - name: Check mode on an empty registry
+      kollaprep.registry.image_mirror: *args
+      check_mode: true
+      register: check1
+    - name: Real
+      kollaprep.registry.image_mirror: *args
+      register: real1
+    - name: Check mode again
+      kollaprep.registry.image_mirror: *args
+      check_mode: true
+      register: check2
+    - name: Real again
+      kollaprep.registry.image_mirror: *args
+      register: real2
+    - name: Assert the four steps
+      ansible.builtin.assert:
+        that:
+          - check1 is changed and check1.summary.would_copy == 2
+          - real1 is changed and real1.summary.copied == 2
+          - real1.images | map(attribute='digest_preserved') | list == [true, true]
+          - check2 is not changed and check2.summary.skipped == 2
+          - real2 is not changed and real2.summary.skipped == 2
+"""
+
+
+def test_image_mirror_module_archive_source(exported, registry_factory, tmp_path):
+    """The mirror module's archive source: from the bundle into a running registry, upstream long gone."""
+    dest = registry_factory.start("kp-bdl-modarch")
+    out = _playbook(
+        tmp_path, "mirror.yml", MIRROR_FROM_ARCHIVE.format(archive=exported["small"], dest=dest.host, tag=TAG)
+    )
+    assert "failed=0" in out
+    for repo in ("openstack.kolla/base", "openstack.kolla/cron"):
+        assert client(dest).head_manifest(repo, TAG)["digest"] == exported["expected"][(repo, TAG)]

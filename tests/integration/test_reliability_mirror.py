@@ -43,15 +43,35 @@ ACCEPT = ", ".join((rc.MEDIA_OCI_INDEX, rc.MEDIA_DOCKER_LIST, rc.MEDIA_OCI_MANIF
 
 
 def say(text: str) -> None:
-    print("[reliability] %s" % text, flush=True)
+    print("\n[reliability] %s" % text, end="", flush=True)
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Fixtures: our own registries (a prefix of our own, so no other session's leftover cleanup removes them)
 
 
+def _clean_leftovers() -> None:
+    """Containers and mounts of an earlier run of this file that was killed (its pid is gone)."""
+
+    def dead(name: str) -> bool:
+        pid = name[len("kp-rel-") :].split("-", 1)[0]
+        return pid.isdigit() and not Path("/proc", pid).exists()
+
+    names = subprocess.run(
+        ["/usr/bin/docker", "ps", "-a", "--format", "{{.Names}}"], capture_output=True, text=True, check=False
+    ).stdout.split()
+    doomed = [n for n in names if n.startswith("kp-rel-") and dead(n)]
+    if doomed:
+        subprocess.run(["/usr/bin/docker", "rm", "-f", "-v", *doomed], capture_output=True, check=False)
+    for workdir in Path(tempfile.gettempdir()).glob("kp-rel-*-disk-*"):
+        if dead(workdir.name):
+            subprocess.run(["umount", "-l", str(workdir / "data")], capture_output=True, check=False)
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
 @pytest.fixture(scope="module")
 def start_registry(testbed):
+    _clean_leftovers()
     started: list[registries.Registry] = []
 
     def start(role: str, **kw) -> registries.Registry:
@@ -271,9 +291,9 @@ def _env() -> dict:
 
 
 def test_faults_the_retry_budget_absorbs(rel_upstream, start_registry, proxy_factory):
-    """About 30 % of the upstream requests fail (every kind, at most two in a row on one path): every image lands."""
+    """About a third of the upstream requests fail (every kind, at most two in a row on one path): all images land."""
     dest = start_registry("absorb")
-    proxy = proxy_factory(rel_upstream.host, seed=3, rules=[Rule(rate=0.3, max_streak=2)], retry_after=1.0)
+    proxy = proxy_factory(rel_upstream.host, seed=7, rules=[Rule(rate=0.35, max_streak=2)], retry_after=1.0)
     names = list(rel_upstream.images)
     start = time.monotonic()
     report = run_mirror(proxy.host, dest.host, names, src_options={"backoff": 0.1})
@@ -321,6 +341,19 @@ def test_cut_manifest_body_is_retried(rel_upstream, start_registry, proxy_factor
     _verified, problems = verify_all(audit, rel_upstream.images, names)
     audit.close()
     assert not problems, problems
+
+
+def test_source_reset_is_blamed_on_the_source(rel_upstream, start_registry, proxy_factory):
+    """Every blob body of the source breaks off mid-way: the image fails, and the message blames the source."""
+    dest = start_registry("src-reset")
+    rules = [Rule(pattern=r"/blobs/", methods=("GET",), rate=1.0, kinds={"drop": 1}, max_streak=None)]
+    proxy = proxy_factory(rel_upstream.host, seed=9, rules=rules)
+    report = run_mirror(proxy.host, dest.host, ["fluentd"], src_options={"backoff": 0.05})
+    say("source resets every blob: %s" % proxy.summary())
+    assert [r.image for r in report.failed] == ["fluentd"], proxy.summary()
+    msg = report.failed[0].msg
+    assert proxy.counts["drop"] >= 4, proxy.summary()
+    assert "dest registry" not in msg and "src" in msg, "the source broke off, the message blames: %s" % msg
 
 
 def test_overwhelming_faults_fail_exactly_those_images(rel_upstream, start_registry, proxy_factory):
@@ -381,8 +414,9 @@ def test_kill_at_random_points_then_rerun(rel_upstream, start_registry, proxy_fa
     trials = []
     try:
         for trial in range(10):
-            delay = rng.uniform(0.4, 2.5)
+            delay = rng.uniform(0.6, 2.5)
             log = tmp_path / ("trial%d.log" % trial)
+            requests_before = proxy.events["requests"]
             with log.open("wb") as out:
                 proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=_env())
                 try:
@@ -390,6 +424,7 @@ def test_kill_at_random_points_then_rerun(rel_upstream, start_registry, proxy_fa
                 except subprocess.TimeoutExpired:
                     pass
                 in_flight = proxy.bodies_in_flight
+                started = proxy.events["requests"] > requests_before
                 alive = proc.poll() is None
                 proc.send_signal(signal.SIGKILL)
                 proc.wait(timeout=30)
@@ -403,6 +438,7 @@ def test_kill_at_random_points_then_rerun(rel_upstream, start_registry, proxy_fa
                 {
                     "delay": round(delay, 2),
                     "killed": alive and proc.returncode == -signal.SIGKILL,
+                    "started": started,
                     "mid_blob": alive and in_flight > 0,
                     "tags": tags_checked,
                 }
@@ -410,7 +446,8 @@ def test_kill_at_random_points_then_rerun(rel_upstream, start_registry, proxy_fa
             assert not incomplete, "after kill %d (%.2fs): %s\n%s" % (trial, delay, incomplete, log.read_text())
             assert not wrong, "after kill %d: wrong digests %s" % (trial, wrong)
         killed = sum(t["killed"] for t in trials)
-        mid_copy = sum(t["killed"] and t["tags"] < len(names) for t in trials)
+        # Mid-copy: the run had started copying (the source saw its requests) and the set was not complete yet.
+        mid_copy = sum(t["killed"] and t["started"] and t["tags"] < len(names) for t in trials)
         mid_blob = sum(t["mid_blob"] for t in trials)
         say(
             "kill -9: %d trials, %d killed while running, %d mid-copy (destination incomplete), %d with a blob "
@@ -430,7 +467,7 @@ def test_kill_at_random_points_then_rerun(rel_upstream, start_registry, proxy_fa
         assert not problems, "\n".join(problems)
         assert not incomplete, "\n".join(incomplete)
         assert tags_checked == len(names)
-        assert mid_copy >= 8, "only %d of 10 kills landed mid-copy: %s" % (mid_copy, trials)
+        assert mid_copy >= 7, "only %d of 10 kills landed mid-copy: %s" % (mid_copy, trials)
         assert mid_blob >= 3, "only %d kills landed with a blob transfer in flight: %s" % (mid_blob, trials)
         assert any(0 < t["tags"] < len(names) for t in trials), "no kill left a partly copied set: %s" % trials
     finally:
@@ -496,5 +533,5 @@ def test_full_destination_disk(start_registry, small_disk_registry, tmp_path):
     for name, msg in failed.items():
         assert "HTTP 500" in msg and "dest registry" in msg, "%s: %s" % (name, msg)
     # ... and why: Distribution's answer carries the cause (ENOSPC, "no space left on device").
-    unexplained = {n: m for n, m in failed.items() if "no space left on device" not in m}
+    unexplained = {n: m for n, m in failed.items() if "no space left on device" not in m.lower()}
     assert not unexplained, "the mirror dropped the registry's cause (disk full): %s" % unexplained

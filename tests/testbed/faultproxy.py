@@ -156,7 +156,9 @@ class FaultProxy:
         server = _Server(("127.0.0.1", 0), _Handler)
         server.proxy = self
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="kp-faultproxy", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="kp-faultproxy", daemon=True
+        )
         self._thread.start()
         self._timer = threading.Timer(self.max_seconds, self.close)
         self._timer.daemon = True
