@@ -25,24 +25,13 @@ from ansible_collections.kollaprep.registry.plugins.module_utils import _mirror 
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
 
 from tests.testbed import generator
+from tests.testbed.ansible import ansible_env, run_playbook
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 TAG = "2024.1-debian-bookworm"
 NS = "openstack.kolla"
-
-
-def _env():
-    env = dict(os.environ)
-    env.pop("AWS_CA_BUNDLE", None)
-    env["PATH"] = "%s:%s" % (ROOT / ".venv/bin", env.get("PATH", ""))
-    env["PYTHONPATH"] = "%s:%s" % (ROOT / ".cache/collections", ROOT)
-    env["ANSIBLE_COLLECTIONS_PATH"] = str(ROOT / ".cache/collections")
-    env["ANSIBLE_CONFIG"] = str(ROOT / "ansible.cfg")
-    env["ANSIBLE_NOCOLOR"] = "1"
-    env["KOLLAPREP_GEN_CACHE"] = "off"
-    return env
 
 
 def client(reg):
@@ -224,7 +213,7 @@ def test_killed_import_is_finished_by_a_rerun(exported, registry_factory, tmp_pa
     for phase, after in (("stage", 20), ("place", 40)):
         res = subprocess.run(
             [sys.executable, "-c", KILLER, str(full), str(data), phase, str(after)],
-            env=_env(),
+            env=ansible_env(KOLLAPREP_GEN_CACHE="off"),
             capture_output=True,
             check=False,
             timeout=60,
@@ -368,18 +357,7 @@ VERIFY = """\
 
 
 def _playbook(tmp_path, name, text):
-    playbook = tmp_path / name
-    playbook.write_text(text)
-    inventory = tmp_path / "hosts"
-    inventory.write_text("localhost ansible_python_interpreter=%s\n" % sys.executable)
-    res = subprocess.run(
-        ["ansible-playbook", "-i", str(inventory), str(playbook)],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        check=False,
-        timeout=300,
-    )
+    res = run_playbook(tmp_path, name, text, env=ansible_env(KOLLAPREP_GEN_CACHE="off"))
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
     return res.stdout
 

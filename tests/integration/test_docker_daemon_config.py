@@ -13,26 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.testbed.ansible import ansible_env
+
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOK = ROOT / "tests/integration/playbooks/daemon_config_run.yml"
 DOCKERD = "/usr/sbin/dockerd"
-
-
-def _env():
-    env = dict(os.environ)
-    env.pop("AWS_CA_BUNDLE", None)
-    env.update(
-        PATH="%s:%s" % (ROOT / ".venv/bin", env.get("PATH", "")),
-        ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
-        ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache/collections"),
-        ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
-        ANSIBLE_LOCALHOST_WARNING="false",
-        ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
-        ANSIBLE_NOCOLOR="1",
-    )
-    return env
 
 
 def run_module(tmp_path, check=False, diff=True, **options):
@@ -45,7 +32,15 @@ def run_module(tmp_path, check=False, diff=True, **options):
         cmd.append("--check")
     if diff:
         cmd.append("--diff")
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=_env(), cwd=str(ROOT), timeout=180, check=False)
+    proc = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        env=ansible_env(ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json"),
+        cwd=str(ROOT),
+        timeout=180,
+        check=False,
+    )
     try:
         out = json.loads(proc.stdout)
     except ValueError:

@@ -27,6 +27,7 @@ from ansible_collections.kollaprep.registry.plugins.module_utils import _mirror 
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
 
 from tests.testbed import generator
+from tests.testbed.ansible import ansible_env, run_playbook
 
 pytestmark = pytest.mark.integration
 
@@ -268,16 +269,6 @@ def test_token_auth_dest(src, registry_factory):
 # ------------------------------------------------------------------------------------------ module, CLI
 
 
-def _env():
-    env = dict(os.environ)
-    env.pop("AWS_CA_BUNDLE", None)
-    env["PATH"] = "%s:%s" % (ROOT / ".venv/bin", env.get("PATH", ""))
-    env["ANSIBLE_COLLECTIONS_PATH"] = str(ROOT / ".cache/collections")
-    env["ANSIBLE_CONFIG"] = str(ROOT / "ansible.cfg")
-    env["ANSIBLE_NOCOLOR"] = "1"
-    return env
-
-
 PLAYBOOK = """\
 - name: image_mirror four steps
   hosts: localhost
@@ -340,18 +331,7 @@ PLAYBOOK = """\
 
 def test_module_four_steps(src, registry_factory, tmp_path):
     dest_reg = registry_factory.start("kp-mir-mod")
-    playbook = tmp_path / "mirror.yml"
-    playbook.write_text(PLAYBOOK.format(src=src.host, dest=dest_reg.host, tag=TAG))
-    inventory = tmp_path / "hosts"
-    inventory.write_text("localhost ansible_python_interpreter=%s\n" % sys.executable)
-    res = subprocess.run(
-        ["ansible-playbook", "-i", str(inventory), str(playbook)],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        check=False,
-        timeout=300,
-    )
+    res = run_playbook(tmp_path, "mirror.yml", PLAYBOOK.format(src=src.host, dest=dest_reg.host, tag=TAG))
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
     assert "failed=0" in res.stdout and "ignored=1" in res.stdout
 
@@ -366,7 +346,7 @@ def test_kill_mid_run_then_rerun(registry_factory):
         "--src", big.host, "--src-insecure", "--dest", dest_reg.host, "--dest-insecure",
         "--tag", TAG, "--workers", "2", "--all",
     ]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ansible_env())
     time.sleep(0.6)
     proc.send_signal(signal.SIGKILL)
     out, _unused = proc.communicate(timeout=30)
@@ -381,7 +361,7 @@ def test_kill_mid_run_then_rerun(registry_factory):
             assert head["digest"] == img.digest
             assert_complete(client, img.repository, TAG)
     assert present < len(images), out.decode()
-    res = subprocess.run(cmd, capture_output=True, text=True, env=_env(), check=False, timeout=300)
+    res = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(), check=False, timeout=300)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "0 failed" in res.stdout
     for img in images:

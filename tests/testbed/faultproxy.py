@@ -250,7 +250,7 @@ class FaultProxy:
                 kinds = [(k, w) for k, w in kinds if k not in ("truncate", "trickle")]
             kind = None
             if kinds and rng.random() < rule.rate:
-                kind = rng.choices([k for k, _ in kinds], weights=[w for _, w in kinds])[0]
+                kind = rng.choices([k for k, _w in kinds], weights=[w for _k, w in kinds])[0]
         with self._lock:
             self._streak[key] = streak + 1 if kind else 0
         return kind, n

@@ -60,7 +60,7 @@ def _get(proxy: FaultProxy, method: str = "GET", path: str = BLOB):
 def test_decisions_are_deterministic_bounded_and_keyed_by_blob_digest():
     paths = ["/v2/a/manifests/t%d" % i for i in range(30)] + [BLOB] * 10
     runs = []
-    for _ in range(2):
+    for _run in range(2):
         proxy = FaultProxy("127.0.0.1:9", seed=42, rules=[Rule(rate=0.5)])
         runs.append([proxy.decide("GET", p) for p in paths])
     assert runs[0] == runs[1]
@@ -69,13 +69,13 @@ def test_decisions_are_deterministic_bounded_and_keyed_by_blob_digest():
     assert [other.decide("GET", p) for p in paths] != runs[0]
 
     always = FaultProxy("127.0.0.1:9", rules=[Rule(rate=1.0, kinds={"500": 1}, max_streak=2)])
-    assert [always.decide("GET", "/v2/x/manifests/t") for _ in range(6)] == ["500", "500", None] * 2
+    assert [always.decide("GET", "/v2/x/manifests/t") for _n in range(6)] == ["500", "500", None] * 2
     # The same blob through another repository continues the same streak (thread order must not matter).
     blob = FaultProxy("127.0.0.1:9", rules=[Rule(rate=1.0, kinds={"500": 1}, max_streak=2)])
     seen = [blob.decide("GET", BLOB), blob.decide("GET", BLOB.replace("/cron/", "/fluentd/")), blob.decide("GET", BLOB)]
     assert seen == ["500", "500", None]
     unbounded = FaultProxy("127.0.0.1:9", rules=[Rule(rate=1.0, kinds={"503": 1}, max_streak=None)])
-    assert {unbounded.decide("HEAD", BLOB) for _ in range(10)} == {"503"}
+    assert {unbounded.decide("HEAD", BLOB) for _n in range(10)} == {"503"}
 
 
 def test_rules_match_in_order_and_check_their_input():
@@ -89,7 +89,7 @@ def test_rules_match_in_order_and_check_their_input():
     assert proxy.decide("GET", BLOB) == "500"
     assert proxy.decide("GET", "/v2/x/manifests/t") is None
     # A HEAD has no body to truncate: only "drop" is left.
-    assert {proxy.decide("HEAD", "/v2/x/manifests/t") for _ in range(5)} == {"drop"}
+    assert {proxy.decide("HEAD", "/v2/x/manifests/t") for _n in range(5)} == {"drop"}
     with pytest.raises(ValueError, match="unknown fault kinds"):
         Rule(rate=0.1, kinds={"explode": 1})
     with pytest.raises(ValueError, match="rate"):

@@ -1,0 +1,170 @@
+"""The side effect's warm-up under load: the whole mirrored set on every target at once, 2 targets at a time.
+
+The side effect wrote /root/kp-load.json on the deployment host (the marks around the warm-up, the pull counts, the
+bytes and the throughput). These tests read it and the registry's own log between the marks: every "response
+completed" line carries the time, the duration and the client's address, so each target's [first, last] request
+window is known to the microsecond.
+"""
+
+import datetime
+import json
+import os
+import re
+
+import pytest
+import testinfra
+
+REGISTRY = "kp-mn-deploy:4000"
+TARGETS = ["kp-mn-control1", "kp-mn-compute1", "kp-mn-storage1"]
+CONCURRENCY = 2
+ACCEPT = (
+    "application/vnd.docker.distribution.manifest.v2+json,application/vnd.oci.image.manifest.v1+json,"
+    "application/vnd.docker.distribution.manifest.list.v2+json,application/vnd.oci.image.index.v1+json"
+)
+LINE = re.compile(r'^time="(?P<time>[^"]+)" .*msg="response completed')
+FIELD = re.compile(r'(?P<key>[a-z.]+)=(?P<value>"(?:[^"\\]|\\.)*"|\S+)')
+DURATION = re.compile(r"(?P<n>[0-9.]+)(?P<unit>h|ms|µs|us|ns|m|s)")
+UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "µs": 1e-6, "us": 1e-6, "ns": 1e-9}
+
+testinfra_hosts = ["kp-mn-deploy"]
+
+
+def _target(name):
+    return testinfra.get_host(f"ansible://{name}?ansible_inventory={os.environ['MOLECULE_INVENTORY_FILE']}")
+
+
+def _epoch(stamp):
+    """RFC 3339 with nanoseconds (Go) -> seconds since the epoch."""
+    head, _, frac = stamp.rstrip("Z").partition(".")
+    when = datetime.datetime.fromisoformat(head).replace(tzinfo=datetime.UTC)
+    return when.timestamp() + float("0." + (frac or "0"))
+
+
+def _seconds(duration):
+    """A Go duration (1.5ms, 2m3.1s, 850µs) -> seconds."""
+    parts = DURATION.findall(duration)
+    assert parts, duration
+    return sum(float(n) * UNITS[unit] for n, unit in parts)
+
+
+def parse_requests(log):
+    """The registry's "response completed" lines -> dicts with start, end, addr, method, uri, status, bytes."""
+    requests = []
+    for line in log.splitlines():
+        match = LINE.match(line)
+        if not match:
+            continue
+        fields = {m["key"]: m["value"].strip('"') for m in FIELD.finditer(line)}
+        end = _epoch(match["time"])
+        requests.append(
+            {
+                "start": end - _seconds(fields["http.response.duration"]),
+                "end": end,
+                "addr": fields["http.request.remoteaddr"].rsplit(":", 1)[0],
+                "method": fields["http.request.method"],
+                "uri": fields["http.request.uri"],
+                "status": int(fields["http.response.status"]),
+                "bytes": int(fields.get("http.response.written", 0)),
+            }
+        )
+    return requests
+
+
+def max_overlap(windows):
+    """The largest number of [start, end] windows open at one instant."""
+    events = sorted([(s, 1) for s, _ in windows] + [(e, -1) for _, e in windows], key=lambda ev: (ev[0], ev[1]))
+    open_now = peak = 0
+    for _, step in events:
+        open_now += step
+        peak = max(peak, open_now)
+    return peak
+
+
+@pytest.fixture(scope="module")
+def load(host):
+    return json.loads(host.file("/root/kp-load.json").content_string)
+
+
+@pytest.fixture(scope="module")
+def requests(host, load):
+    with host.sudo():
+        log = host.check_output(
+            f"docker logs --since {load['start']:.6f} --until {load['end']:.6f} registry 2>&1 | grep 'response completed'"
+        )
+    by_addr = {}
+    for req in parse_requests(log):
+        if req["addr"] in load["addresses"] and load["start"] <= req["start"] and req["end"] <= load["end"]:
+            by_addr.setdefault(load["addresses"][req["addr"]], []).append(req)
+    return by_addr
+
+
+def test_overlap_helper_counts_open_windows():
+    assert max_overlap([(0, 2), (1, 3), (2.5, 4)]) == 2
+    assert max_overlap([(0, 5), (1, 3), (2, 4)]) == 3
+    assert max_overlap([(0, 1), (2, 3)]) == 1
+
+
+def test_every_target_pulled_the_whole_set(load):
+    assert len(load["images"]) == 11
+    assert load["pulled"] == dict.fromkeys(TARGETS, 11)
+    assert sorted(load["addresses"].values()) == sorted(TARGETS)
+
+
+def test_every_target_asked_the_registry_for_every_manifest(load, requests):
+    assert sorted(requests) == sorted(TARGETS)
+    for target, reqs in requests.items():
+        got = {r["uri"] for r in reqs if r["method"] == "GET" and "/manifests/" in r["uri"] and r["status"] == 200}
+        for image in load["images"]:
+            repo, tag = image.rsplit(":", 1)
+            assert any(uri.startswith(f"/v2/{repo}/manifests/") for uri in got), (target, image)
+        assert not [r for r in reqs if r["status"] >= 500], target
+
+
+def test_every_image_present_with_the_registry_digest(host, load):
+    refs = " ".join(load["images"])
+    out = host.check_output(
+        f"for ref in {refs}; do repo=${{ref%:*}}; tag=${{ref##*:}}; printf '%s ' $ref; "
+        f"curl -sfI -H 'Accept: {ACCEPT}' http://{REGISTRY}/v2/$repo/manifests/$tag "
+        "| tr -d '\\r' | awk -F': ' 'tolower($1)==\"docker-content-digest\" {print $2}'; done"
+    )
+    digests = dict(line.split() for line in out.splitlines())
+    assert sorted(digests) == sorted(load["images"])
+    names = " ".join(f"{REGISTRY}/{image}" for image in load["images"])
+    for target in TARGETS:
+        t = _target(target)
+        inspect = json.loads(t.check_output(f"docker image inspect {names}"))
+        assert len(inspect) == len(load["images"])
+        for image, info in zip(load["images"], inspect, strict=True):
+            repo = image.rsplit(":", 1)[0]
+            assert f"{REGISTRY}/{image}" in info["RepoTags"], (target, image)
+            assert f"{REGISTRY}/{repo}@{digests[image]}" in info["RepoDigests"], (target, image)
+
+
+def test_at_most_two_targets_pull_at_once(requests):
+    windows = {t: (min(r["start"] for r in reqs), max(r["end"] for r in reqs)) for t, reqs in requests.items()}
+    for target, (start, end) in sorted(windows.items(), key=lambda kv: kv[1]):
+        print(f"{target}: {start:.3f} .. {end:.3f} ({end - start:.1f} s, {len(requests[target])} requests)")
+    peak = max_overlap(list(windows.values()))
+    assert peak <= CONCURRENCY, windows
+    # The bound was reached (two targets did pull together) ...
+    assert peak == CONCURRENCY, windows
+    # ... and with three targets one had to wait: a window opened only after another had closed.
+    assert any(windows[b][0] > windows[a][1] for a in windows for b in windows if a != b), windows
+
+
+def test_throughput(load, requests):
+    sent = sum(r["bytes"] for reqs in requests.values() for r in reqs)
+    assert sent == load["bytes"]
+    # Every target fetched the layers: at least the 11 images' worth, three times over.
+    per_target = {t: sum(r["bytes"] for r in reqs if "/blobs/" in r["uri"]) for t, reqs in requests.items()}
+    assert min(per_target.values()) > 11 * 64 * 1024, per_target
+    busy = max(r["end"] for reqs in requests.values() for r in reqs) - min(
+        r["start"] for reqs in requests.values() for r in reqs
+    )
+    throughput = load["bytes"] / load["seconds"]
+    assert throughput == pytest.approx(load["throughput_bytes_per_second"], rel=1e-3)
+    print(
+        f"warm-up: {load['bytes']} bytes in {load['seconds']:.1f} s wall = {throughput / 1024:.1f} KiB/s "
+        f"({load['bytes'] / busy / 1024:.1f} KiB/s over the {busy:.1f} s the registry was busy)"
+    )
+    assert 0 < busy <= load["seconds"]
