@@ -37,10 +37,18 @@ class RegistryFactory:
         self.started.clear()
 
 
+def _remove_leftovers() -> None:
+    """Remove registries of earlier pytest sessions that died (their PID is in the name); live sessions keep theirs."""
+    for name in network.container_names("kp-it-"):
+        pid = name.split("-")[2]
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            network.remove_containers(name)
+
+
 @pytest.fixture(scope="session")
 def registry_factory(testbed):
     factory = RegistryFactory(prefix=f"kp-it-{os.getpid()}-")
-    network.remove_containers("kp-it-")  # leftovers of an interrupted earlier run
+    _remove_leftovers()
     yield factory
     factory.stop_all()
 

@@ -329,16 +329,24 @@ class _CheckedStream:
     """Iterate a source blob in CHUNK_SIZE pieces, hashing on the way; the last step raises DigestMismatch when the
     bytes (count or sha256) are not what the manifest says, so the upload never completes with a bad blob."""
 
-    def __init__(self, stream, digest: str, length: int | None):
+    def __init__(self, stream, digest: str, length: int | None, source: str = "src"):
         self.stream = stream
         self.digest = digest
         self.length = length
+        self.source = source
         self.moved = 0
 
     def __iter__(self):
         hasher = hashlib.sha256()
         while True:
-            data = self.stream.read(CHUNK_SIZE)
+            try:
+                data = self.stream.read(CHUNK_SIZE)
+            except (OSError, http.client.HTTPException) as exc:
+                # The source broke off while the destination was receiving: the source's fault, and retryable.
+                raise Unreachable(
+                    "%s: blob %s broke off after %d of %s bytes: %s"
+                    % (self.source, self.digest, self.moved, self.length, exc)
+                ) from exc
             if not data:
                 break
             hasher.update(data)
@@ -633,7 +641,7 @@ class Mirror:
                     raise DigestMismatch(
                         "src blob %s is %d bytes, the manifest says %d" % (digest, stream.length, length)
                     )
-                checked = _CheckedStream(stream, digest, length)
+                checked = _CheckedStream(stream, digest, length, source="src registry %s" % src_ref.registry)
                 self.dest.finish_upload(repo, location, digest, iter(checked), length)
                 return checked.moved
             except (NotFound, AuthError):

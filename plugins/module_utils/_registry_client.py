@@ -19,6 +19,7 @@ import email.utils
 import hashlib
 import http.client
 import json
+import os
 import random
 import ssl
 import threading
@@ -324,6 +325,16 @@ def _read_all(transport, resp, limit: int = 64 * 1024 * 1024) -> bytes:
     return data
 
 
+def _detail_text(detail) -> str:
+    """A registry error's ``detail``: text, or the storage driver's error object (errno rendered: disk full...)."""
+    if isinstance(detail, dict):
+        inner = detail.get("Enclosed") if isinstance(detail.get("Enclosed"), dict) else detail
+        if isinstance(inner.get("Err"), int):
+            return "%s %s: %s" % (inner.get("Op", ""), inner.get("Path", ""), os.strerror(inner["Err"]))
+        return json.dumps(detail, sort_keys=True)[:300]
+    return str(detail)
+
+
 def _error_detail(body: bytes) -> str:
     try:
         doc = json.loads(body)
@@ -331,8 +342,8 @@ def _error_detail(body: bytes) -> str:
         parts = []
         for err in errors:
             text = "%s: %s" % (err.get("code", "ERROR"), err.get("message", ""))
-            if err.get("detail") and isinstance(err["detail"], (str, int)):
-                text += " (%s)" % err["detail"]
+            if err.get("detail") not in (None, "", {}, []):
+                text += " (%s)" % _detail_text(err["detail"])
             parts.append(text)
         if parts:
             return "; ".join(parts)
@@ -648,19 +659,38 @@ class RegistryClient:
         }
 
     def get_manifest(self, repo: str, reference: str) -> tuple[bytes, str, str]:
-        """(exact bytes, media type, digest). When fetched by digest, the bytes are checked against it."""
+        """(exact bytes, media type, digest). When fetched by digest, the bytes are checked against it.
+
+        A body cut off on the way, or one that does not hash to the digest asked for, is fetched again (the retry
+        budget of request() covers the status line and headers only).
+        """
         path = "/v2/%s/manifests/%s" % (repo, quote(reference, safe=":"))
-        resp = self.request("GET", path, headers={"Accept": MANIFEST_ACCEPT}, scope=self.pull_scope(repo))
-        if resp.status != 200:
-            self._fail(resp, "manifest %s:%s" % (repo, reference))
-        body = self.read(resp)
-        digest = sha256_digest(body)
-        if reference.startswith("sha256:") and digest != reference:
-            raise DigestMismatch(
-                "%s: manifest %s@%s has digest %s" % (self._who(), repo, reference, digest),
-            )
-        media_type = detect_media_type(body, resp.getheader("Content-Type"))
-        return body, media_type, digest
+        attempt = 0
+        while True:
+            resp = self.request("GET", path, headers={"Accept": MANIFEST_ACCEPT}, scope=self.pull_scope(repo))
+            if resp.status != 200:
+                self._fail(resp, "manifest %s:%s" % (repo, reference))
+            expected = resp.getheader("Content-Length")
+            try:
+                body = self.read(resp)
+                if expected and expected.isdigit() and len(body) != int(expected):
+                    raise http.client.IncompleteRead(body, int(expected) - len(body))
+            except (OSError, http.client.HTTPException) as exc:
+                if attempt < self.retries:
+                    self._retry_sleep(attempt, None)
+                    attempt += 1
+                    continue
+                raise Unreachable(
+                    "%s: reading manifest %s:%s broke off: %r" % (self._who(), repo, reference, exc)
+                ) from exc
+            digest = sha256_digest(body)
+            if reference.startswith("sha256:") and digest != reference:
+                if attempt < self.retries:
+                    self._retry_sleep(attempt, None)
+                    attempt += 1
+                    continue
+                raise DigestMismatch("%s: manifest %s@%s has digest %s" % (self._who(), repo, reference, digest))
+            return body, detect_media_type(body, resp.getheader("Content-Type")), digest
 
     def put_manifest(self, repo: str, reference: str, body: bytes, media_type: str) -> str:
         path = "/v2/%s/manifests/%s" % (repo, quote(reference, safe=":"))
@@ -722,14 +752,13 @@ class RegistryClient:
             path += "?" + urlencode({"mount": mount, "from": mount_from})
             scope += " " + self.pull_scope(mount_from)
         resp = self.request("POST", path, scope=scope)
-        self.read(resp)
         if resp.status == 201 and mount:
+            self.read(resp)
             self._count("mounts")
             return None
         if resp.status != 202:
-            raise RegistryError(
-                "%s: starting an upload to %s failed with HTTP %d" % (self._who(), repo, resp.status), resp.status
-            )
+            self._fail(resp, "starting an upload to %s" % repo, (202,))
+        self.read(resp)
         location = resp.getheader("Location")
         if not location:
             raise RegistryError("%s: upload session for %s has no Location" % (self._who(), repo))

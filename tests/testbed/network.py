@@ -21,10 +21,13 @@ def ensure_network() -> bool:
     return True
 
 
+def container_names(prefix: str) -> list[str]:
+    return [n for n in _docker("ps", "-a", "--format", "{{.Names}}").stdout.split() if n.startswith(prefix)]
+
+
 def remove_containers(prefix: str) -> list[str]:
     """Force-remove containers whose name starts with prefix (with their anonymous volumes)."""
-    names = _docker("ps", "-a", "--format", "{{.Names}}").stdout.split()
-    doomed = [n for n in names if n.startswith(prefix)]
+    doomed = container_names(prefix)
     if doomed:
         _docker("rm", "-f", "-v", *doomed, check=False)
     return doomed
