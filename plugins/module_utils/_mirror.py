@@ -43,6 +43,7 @@ from ansible_collections.kollaprep.registry.plugins.module_utils._registry_clien
     NotFound,
     RegistryClient,
     RegistryError,
+    StorageFull,
     Unreachable,
     backoff_delay,
     is_index,
@@ -644,7 +645,7 @@ class Mirror:
                 checked = _CheckedStream(stream, digest, length, source="src registry %s" % src_ref.registry)
                 self.dest.finish_upload(repo, location, digest, iter(checked), length)
                 return checked.moved
-            except (NotFound, AuthError):
+            except (NotFound, AuthError, StorageFull):
                 raise
             except (RegistryError, OSError, http.client.HTTPException) as exc:
                 if stream is not None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import errno
 import hashlib
 import http.client
 import json
@@ -59,6 +60,10 @@ class AuthError(RegistryError):
 
 class Unreachable(RegistryError):
     pass
+
+
+class StorageFull(RegistryError):
+    """The registry's storage is full (ENOSPC): retrying cannot help, so it is not retried."""
 
 
 class DigestMismatch(RegistryError):
@@ -323,6 +328,9 @@ def _read_all(transport, resp, limit: int = 64 * 1024 * 1024) -> bytes:
         raise RegistryError("response larger than %d bytes" % limit)
     transport.release(resp)
     return data
+
+
+_NO_SPACE = os.strerror(errno.ENOSPC).lower()  # "no space left on device", as Distribution's drivers say it
 
 
 def _detail_text(detail) -> str:
@@ -597,7 +605,12 @@ class RegistryClient:
                 )
             if (status == 429 or status >= 500) and retry and replayable and attempt < self.retries:
                 retry_after = parse_retry_after(resp.getheader("Retry-After")) if status in (429, 503) else None
-                _read_all(self._transport, resp)
+                detail = _error_detail(_read_all(self._transport, resp))
+                if status >= 500 and _NO_SPACE in detail.lower():
+                    raise StorageFull(
+                        "%s: %s %s failed with HTTP %d: %s" % (self._who(), method, urlsplit(url).path, status, detail),
+                        status,
+                    )
                 self._retry_sleep(attempt, retry_after)
                 attempt += 1
                 continue

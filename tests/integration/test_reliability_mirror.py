@@ -487,7 +487,7 @@ def test_full_destination_disk(start_registry, small_disk_registry, tmp_path):
     total = sum(img.unique_bytes for img in images)
     cmd = [
         sys.executable, str(MIRROR), "--src", src.host, "--src-insecure", "--dest", dest.host, "--dest-insecure",
-        "--tag", DISK, "--namespace", NS, "--workers", "4", "--retries", "1", "--json", "--quiet",
+        "--tag", DISK, "--namespace", NS, "--workers", "4", "--json", "--quiet",
         *[img.name for img in images],
     ]  # fmt: skip
     start = time.monotonic()
