@@ -35,7 +35,7 @@ def _target(name):
 
 def _epoch(stamp):
     """RFC 3339 with nanoseconds (Go) -> seconds since the epoch."""
-    head, _, frac = stamp.rstrip("Z").partition(".")
+    head, _unused, frac = stamp.rstrip("Z").partition(".")
     when = datetime.datetime.fromisoformat(head).replace(tzinfo=datetime.UTC)
     return when.timestamp() + float("0." + (frac or "0"))
 
@@ -72,9 +72,9 @@ def parse_requests(log):
 
 def max_overlap(windows):
     """The largest number of [start, end] windows open at one instant."""
-    events = sorted([(s, 1) for s, _ in windows] + [(e, -1) for _, e in windows], key=lambda ev: (ev[0], ev[1]))
+    events = sorted([(s, 1) for s, _unused in windows] + [(e, -1) for _unused, e in windows], key=lambda ev: (ev[0], ev[1]))
     open_now = peak = 0
-    for _, step in events:
+    for _unused, step in events:
         open_now += step
         peak = max(peak, open_now)
     return peak
