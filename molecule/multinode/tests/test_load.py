@@ -72,7 +72,9 @@ def parse_requests(log):
 
 def max_overlap(windows):
     """The largest number of [start, end] windows open at one instant."""
-    events = sorted([(s, 1) for s, _unused in windows] + [(e, -1) for _unused, e in windows], key=lambda ev: (ev[0], ev[1]))
+    events = sorted(
+        [(s, 1) for s, _unused in windows] + [(e, -1) for _unused, e in windows], key=lambda ev: (ev[0], ev[1])
+    )
     open_now = peak = 0
     for _unused, step in events:
         open_now += step
