@@ -307,8 +307,10 @@ PLAYBOOK = """\
       changed_when: true
     - name: A truncated archive is refused
       kollaprep.registry.registry_bundle:
-        <<: *import
+        mode: import
         path: "{work}/cut.tar"
+        data_dir: "{work}/reg/data"
+        load_registry_image: false
       register: bad
       ignore_errors: true
     - name: Assert
