@@ -9,6 +9,10 @@ Registry to registry, no Docker engine in the path:
   sha256 checked on the way;
 - a blob already in the destination repository is not sent again (HEAD); a blob shared by several images moves
   once per run (per-digest futures); later repositories get it by cross-repo mount;
+- a blob that an earlier run left in another repository of the destination is mounted from there, not uploaded:
+  the first time a run has to upload anything it looks once at what the destination already holds under the
+  same tags (its catalog, in the namespaces of this run, plus the images of this run found there) and maps each
+  blob to a repository to mount it from (:meth:`Mirror.blob_index`);
 - images and blobs are copied in parallel (two pools of ``workers`` threads: images, blobs);
 - a manifest is pushed only after all its blobs, an index only after its child manifests, so a tag never points
   at an incomplete image; a rerun after an interruption reuses every blob that landed.
@@ -58,6 +62,9 @@ STATUS_COPIED = "copied"
 STATUS_SKIPPED = "skipped"
 STATUS_WOULD_COPY = "would_copy"
 STATUS_FAILED = "failed"
+
+# Manifests read at most to find blobs that an earlier run left in other repositories of the destination.
+INDEX_MAX_MANIFESTS = 256
 
 
 class MirrorError(Exception):
@@ -392,6 +399,9 @@ class Mirror:
         self._repo_blobs: dict[tuple[str, str], Future] = {}
         self._digest_home: dict[str, Future] = {}
         self._blob_pool: ThreadPoolExecutor | None = None
+        self._specs: list[ImageSpec] = []
+        self._dest_seen: dict[tuple[str, str], str] = {}  # (repo, reference) -> digest, from the dest HEADs
+        self._index: Future | None = None
 
     # -- public
     def run(self, specs: list[ImageSpec], pre_failed: list[ImageResult] | None = None) -> MirrorReport:
@@ -405,6 +415,9 @@ class Mirror:
             ThreadPoolExecutor(self.workers, thread_name_prefix="kp-image") as image_pool,
         ):
             self._blob_pool = blob_pool
+            self._specs = list(specs)
+            self._dest_seen = {}
+            self._index = None
             futures = {image_pool.submit(self.copy_image, spec): i for i, spec in enumerate(specs)}
             for future, index in futures.items():
                 results[index] = future.result()
@@ -501,6 +514,9 @@ class Mirror:
                     )
         dest_head = self.dest.head_manifest(spec.dest_repo, spec.dest_reference)
         result.before_digest = dest_head["digest"] if dest_head else None
+        if dest_head:
+            with self._lock:
+                self._dest_seen[(spec.dest_repo, spec.dest_reference)] = dest_head["digest"]
         if result.before_digest == expected:
             result.status = STATUS_SKIPPED
             result.destination_digest = expected
@@ -618,12 +634,69 @@ class Mirror:
         if mount_from is None:
             if self.dest.head_blob(repo, digest) is not None:
                 return "present", 0
-            location = self.dest.start_upload(repo)
+            elsewhere = self.blob_index().result().get(digest)
+            if elsewhere and elsewhere != repo:
+                location = self.dest.start_upload(repo, mount=digest, mount_from=elsewhere)
+                if location is None:
+                    return "mounted", 0
+            else:
+                location = self.dest.start_upload(repo)
         else:
             location = self.dest.start_upload(repo, mount=digest, mount_from=mount_from)
             if location is None:
                 return "mounted", 0
         return "uploaded", self._stream_blob(src_ref, repo, desc, location)
+
+    # -- blobs an earlier run left in the destination
+    def blob_index(self) -> Future:
+        """Future of {blob digest: a destination repository that holds it}, built once per run on first use.
+
+        Candidates: the repositories of the destination catalog that share a namespace with this run's
+        destination repositories (at most ``INDEX_MAX_MANIFESTS``), read at this run's tags, plus the images of
+        this run that the destination already had (found by their HEAD, so this works without catalog access).
+        Built on its own thread (no pool worker waits for another pool's work); any error only shrinks the index:
+        a blob missing from it is uploaded, as it would be without one.
+        """
+        with self._lock:
+            if self._index is None:
+                self._index = Future()
+                threading.Thread(target=self._build_index, args=(self._index,), name="kp-index", daemon=True).start()
+            return self._index
+
+    def _build_index(self, future: Future) -> None:
+        index: dict[str, str] = {}
+        try:
+            with self._lock:
+                seen = sorted(self._dest_seen.items())
+            specs = [s for s in self._specs if not s.dest_reference.startswith("sha256:")]
+            namespaces = {s.dest_repo.rpartition("/")[0] for s in specs}
+            tags = sorted({s.dest_reference for s in specs})
+            candidates = [(repo, digest) for (repo, _ref), digest in seen]
+            try:
+                repos = [r for r in self.dest.catalog() if r.rpartition("/")[0] in namespaces]
+            except (RegistryError, OSError, http.client.HTTPException, ValueError):
+                repos = []  # no catalog access (auth, disabled): the images of this run are enough to go on
+            known = {repo for repo, _digest in candidates}
+            candidates += [(r, t) for r in repos if r not in known for t in tags]
+            candidates = candidates[:INDEX_MAX_MANIFESTS]
+            with ThreadPoolExecutor(min(self.workers, 8), thread_name_prefix="kp-index") as pool:
+                for repo, blobs in pool.map(self._manifest_blob_digests, candidates):
+                    for digest in blobs:
+                        index.setdefault(digest, repo)
+        except Exception:  # noqa: S110 - the index is an optimisation; without it blobs are uploaded
+            pass
+        future.set_result(index)
+
+    def _manifest_blob_digests(self, candidate: tuple[str, str]) -> tuple[str, list[str]]:
+        repo, reference = candidate
+        try:
+            body, media_type, _digest = self.dest.get_manifest(repo, reference)
+            bodies = [body]
+            if is_index(media_type):
+                bodies = [self.dest.get_manifest(repo, c["digest"])[0] for c in manifest_children(body)[:8]]
+            return repo, [d["digest"] for b in bodies for d in manifest_blobs(b)]
+        except (RegistryError, OSError, http.client.HTTPException, ValueError):
+            return repo, []
 
     def _stream_blob(self, src_ref: ImageRef, repo: str, desc: dict, location: str | None) -> int:
         digest = desc["digest"]

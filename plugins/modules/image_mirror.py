@@ -17,7 +17,8 @@ description:
     OCI manifests, Docker manifest lists and OCI indexes), so C(@sha256:) references stay valid at the destination.
   - Blobs are streamed with bounded memory and their sha256 is checked on the way. A blob already in the
     destination repository is not sent again; a blob shared by several images moves once per run and is
-    cross-repository mounted into the other repositories.
+    cross-repository mounted into the other repositories. A blob that an earlier run left in another repository of
+    the destination (for example the base layers, when a service is added later) is mounted from there too.
   - Images and blobs are copied in parallel. A manifest is pushed only after all its blobs (an index only after its
     child manifests), so a tag never points at an incomplete image; a rerun after an interruption finishes the job.
   - An image whose digest already matches at the destination costs two HEAD requests and is reported C(skipped).
@@ -110,8 +111,10 @@ options:
     default: 8
 notes:
   - Upload sessions left by an interrupted run are abandoned; the registry expires them. Blobs that landed are reused.
-  - A blob not yet seen in this run and absent from the destination repository is uploaded; blobs seen in another
-    destination repository during the run are cross-repository mounted instead.
+  - Registries mount only from a named repository. To find one for blobs an earlier run left, the first upload of
+    a run reads the destination once, at the tags of this run - its catalog (repositories in the namespaces of this
+    run, at most 256 manifests) and the images of this run already there - and mounts what it finds. Without
+    catalog access, only the images of this run are used. A blob found nowhere is uploaded.
 seealso:
   - name: Docker Registry HTTP API V2
     description: The protocol this module speaks.

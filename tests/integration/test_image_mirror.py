@@ -1,10 +1,10 @@
 """image_mirror against real registry:2 containers (registry_factory) filled by the test bed generator.
 
-Covers: copy + digest equality, second run skipped, cross-repo mounts (counted on the client), multi-platform
-OCI index with and without a platform filter, TLS + basic auth at the destination, the Docker bearer-token flow
-(a token service run by the test, JWT RS256 signed with `cryptography`) and the module's four steps through
-ansible-playbook. Interrupted copies (kill -9, then a rerun) are covered by test_reliability_mirror.py,
-where a paced proxy makes sure each kill lands mid-copy.
+Covers: copy + digest equality, second run skipped, cross-repo mounts (counted on the client, within a run and
+from what an earlier run left), multi-platform OCI index with and without a platform filter, TLS + basic auth at
+the destination, the Docker bearer-token flow (a token service run by the test, JWT RS256 signed with
+`cryptography`) and the module's four steps through ansible-playbook. Interrupted copies (kill -9, then a rerun)
+are covered by test_reliability_mirror.py, where a paced proxy makes sure each kill lands mid-copy.
 """
 
 from __future__ import annotations
@@ -104,6 +104,36 @@ def test_copy_skip_digests_and_mounts(src, registry_factory):
     assert [r.status for r in again.results] == ["skipped"] * len(names)
     assert again_client.stats["requests"] == len(names)  # one HEAD per image at the destination
     assert again_client.stats["uploads"] == 0
+
+
+def blob_digests(client, images):
+    found = set()
+    for img in images:
+        body, _unused, _unused = client.get_manifest(img.repository, img.digest)
+        found.update(d["digest"] for d in rc.manifest_blobs(body))
+    return found
+
+
+def test_later_run_mounts_what_an_earlier_run_left(src, registry_factory):
+    """Distribution mounts only from a named repository: a later run (more services) finds one in the destination."""
+    dest_reg = registry_factory.start("kp-mir-later")
+    half = len(src.images) // 2
+    earlier, later = src.images[:half], src.images[half:]
+    first = copy(src, dest_client(dest_reg), [img.name for img in earlier], workers=4)
+    assert [r.status for r in first.results] == ["copied"] * half, [r.msg for r in first.results]
+    client = dest_client(dest_reg)
+    held = blob_digests(client, earlier)
+    client = dest_client(dest_reg)
+    second = copy(src, client, [img.name for img in later], workers=4)
+    assert [r.status for r in second.results] == ["copied"] * len(later), [r.msg for r in second.results]
+    needed = blob_digests(client, later)
+    assert needed & held, "the generator's layering should share parent layers"
+    # Only blobs the destination did not hold anywhere went over the wire; the rest were mounted.
+    assert client.stats["uploads"] == len(needed - held)
+    assert client.stats["mounts"] >= len(needed & held)
+    assert sum(r.blobs_mounted for r in second.results) == client.stats["mounts"]
+    for img in later:
+        assert assert_complete(client, img.repository, TAG) == img.digest
 
 
 def test_multi_platform_oci_index(src, registry_factory):

@@ -85,6 +85,42 @@ def test_copy_then_skip_with_dedup_and_mounts():
     assert [m for m, _unused in src.log] == ["HEAD"] * 3 and [m for m, _unused in dest.log] == ["HEAD"] * 3
 
 
+@pytest.mark.parametrize("catalog", ["open", "forbidden"])
+def test_blobs_from_an_earlier_run_are_mounted_not_uploaded(catalog):
+    """A later run (one more service) mounts the base layers from the repositories an earlier run filled."""
+    src, dest = FakeRegistry(), FakeRegistry()
+    base = kolla_set(src)
+    first = run(src, dest, ["base", "keystone"])
+    assert [r.status for r in first.results] == ["copied"] * 2
+    if catalog == "forbidden":
+        dest.fail[r"GET /v2/_catalog"] = [403] * 10
+    dest.log.clear()
+    # With the catalog, nova-api alone finds the base layers; without it, the run's own images lead there.
+    images = ["nova-api"] if catalog == "open" else ["base", "nova-api"]
+    later = run(src, dest, images)
+    nova = later.results[-1]
+    assert nova.status == "copied", nova.msg
+    assert nova.blobs_mounted == len(base) and nova.blobs_uploaded == 2  # its config and its own layer
+    uploads = [p for m, p in dest.log if m == "PUT" and "/blobs/uploads/" in p]
+    assert len(uploads) == 2
+    assert {sha(b) for b in base} <= dest.links[NS + "/nova-api"]
+    assert dest.manifests[(NS + "/nova-api", TAG)] == src.manifests[(NS + "/nova-api", TAG)]
+    assert dest.count("GET", "_catalog") >= 1
+
+
+def test_a_stale_index_entry_falls_back_to_upload():
+    """The repository the index names lost the blob (deleted, garbage collected): the mount fails, it is uploaded."""
+    src, dest = FakeRegistry(), FakeRegistry()
+    base = kolla_set(src)
+    run(src, dest, ["base"])
+    dest.links[NS + "/base"].discard(sha(base[0]))  # still in base's manifest, no longer mountable
+    later = run(src, dest, ["keystone"])
+    r = later.results[0]
+    assert r.status == "copied", r.msg
+    assert r.blobs_mounted == 1 and r.blobs_uploaded == 3
+    assert {sha(b) for b in base} <= dest.links[NS + "/keystone"]
+
+
 def test_check_mode_reports_and_writes_nothing():
     src, dest = FakeRegistry(), FakeRegistry()
     kolla_set(src)
