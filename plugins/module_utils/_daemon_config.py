@@ -552,6 +552,88 @@ def atomic_write(path, data, mode=0o644, validator=None):
         raise
 
 
+# --------------------------------------------------------------------------------------------------------------------
+# Reload or restart: keys dockerd applies on SIGHUP (``systemctl reload docker``), per moby's daemon/reload.go since
+# Docker 18.09. A reload only applies keys present in the file: a removed key keeps its running value until a restart.
+
+RELOADABLE_KEYS = frozenset(
+    {
+        "allow-nondistributable-artifacts",
+        "debug",
+        "insecure-registries",
+        "labels",
+        "live-restore",
+        "max-concurrent-downloads",
+        "max-concurrent-uploads",
+        "max-download-attempts",
+        "registry-mirrors",
+        "shutdown-timeout",
+    }
+)
+
+_ABSENT = object()
+
+
+def changed_keys(before, after):
+    """Top-level keys whose value differs between two configurations (added, changed or removed), sorted."""
+    return sorted(k for k in set(before) | set(after) if before.get(k, _ABSENT) != after.get(k, _ABSENT))
+
+
+def restart_required(before, after):
+    """True when applying ``after`` needs a dockerd restart; False when a reload applies every change."""
+    return any(k not in RELOADABLE_KEYS or k not in after for k in changed_keys(before, after))
+
+
+def _registry_entry(entry):
+    entry = str(entry).strip()
+    for scheme in ("http://", "https://"):
+        if entry.lower().startswith(scheme):
+            entry = entry[len(scheme) :]
+    return entry.rstrip("/")
+
+
+def _insecure_shown(entries, registry_config):
+    cidrs = set()
+    for cidr in registry_config.get("InsecureRegistryCIDRs") or []:
+        try:
+            cidrs.add(ipaddress.ip_network(cidr, strict=False))
+        except ValueError:
+            continue
+    index = registry_config.get("IndexConfigs") or {}
+    for raw in entries:
+        entry = _registry_entry(raw)
+        if is_cidr(entry):
+            if ipaddress.ip_network(entry, strict=False) not in cidrs:
+                return False
+        elif (index.get(entry) or {}).get("Secure") is not False:
+            return False
+    return True
+
+
+def reload_missing(config, info):
+    """Keys of ``config`` that a running dockerd does not show yet, ``info`` being ``docker info`` (the API's dict).
+
+    Checks the keys ``docker info`` reports (live-restore, debug, labels, insecure-registries, registry-mirrors);
+    the others cannot be checked this way and are taken as applied.
+    """
+    info = info or {}
+    registry = info.get("RegistryConfig") or {}
+    missing = []
+    if "live-restore" in config and bool(config["live-restore"]) != bool(info.get("LiveRestoreEnabled")):
+        missing.append("live-restore")
+    if "debug" in config and bool(config["debug"]) != bool(info.get("Debug")):
+        missing.append("debug")
+    if "labels" in config and set(config["labels"] or []) != set(info.get("Labels") or []):
+        missing.append("labels")
+    if "insecure-registries" in config and not _insecure_shown(config["insecure-registries"] or [], registry):
+        missing.append("insecure-registries")
+    if "registry-mirrors" in config:
+        shown = {_registry_entry(m) for m in registry.get("Mirrors") or []}
+        if not {_registry_entry(m) for m in config["registry-mirrors"] or []} <= shown:
+            missing.append("registry-mirrors")
+    return missing
+
+
 class MergeResult:
     """What :func:`plan` decided."""
 
@@ -562,6 +644,8 @@ class MergeResult:
         self.exists = raw is not None
         self.changed = (not self.exists) or before != after
         self.data = dump_config(after).encode("utf-8")
+        self.changed_keys = changed_keys(before, after)
+        self.restart_required = restart_required(before, after)
 
 
 def plan(path, settings=None, remove=None, append_lists=True, validate=True):

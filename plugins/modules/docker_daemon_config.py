@@ -21,7 +21,8 @@ description:
     file keeps its mode and owner.
   - Before anything is written the module checks that no directive of the resulting configuration is also given as
     a C(dockerd) command-line flag (see O(check_flag_conflicts)); dockerd refuses to start in that case.
-  - The module does not restart Docker; use RV(restart_required) to notify a handler.
+  - The module does not restart Docker; RV(restart_required) and RV(changed_keys) tell a handler whether a reload
+    (C(systemctl reload docker)) applies the change or a restart is needed.
 author:
   - kollaprep developers (@kollaprep)
 extends_documentation_fragment:
@@ -93,8 +94,10 @@ options:
     type: str
     default: ""
 notes:
-  - Docker reads the file only when it starts (a few keys on C(SIGHUP)); restart it when RV(restart_required) is
-    true.
+  - Docker reads the file when it starts, and a few keys again on C(SIGHUP) (C(systemctl reload docker)). When the
+    module reports a change, reload Docker if RV(restart_required) is false, else restart it. The role
+    kollaprep.registry.docker_host does that, checks with C(docker info) that a reload took effect, and restarts
+    when it did not.
 seealso:
   - name: Docker daemon configuration file
     description: The keys dockerd accepts in daemon.json.
@@ -131,11 +134,21 @@ config:
   returned: success
   type: dict
   sample: {"live-restore": true, "insecure-registries": ["192.168.1.100:4000"]}
+changed_keys:
+  description: Top-level keys added, changed or removed (empty when nothing changed).
+  returned: success
+  type: list
+  elements: str
+  sample: ["insecure-registries"]
 restart_required:
-  description: Whether dockerd must be restarted to apply the change (true exactly when the module reports a change).
+  description:
+    - Whether applying the change needs a dockerd restart. V(false) when nothing changed, or when every changed key
+      is one dockerd applies on a reload (C(systemctl reload docker), SIGHUP) and none was removed - for example
+      C(insecure-registries), C(registry-mirrors), C(live-restore), C(debug), C(labels),
+      C(max-concurrent-downloads). A reload keeps the running containers whatever C(live-restore) says.
   returned: success
   type: bool
-  sample: true
+  sample: false
 backup_file:
   description: Name of the backup file, when O(backup=true) and the file was changed.
   returned: changed and O(backup=true) and the file existed
@@ -197,7 +210,7 @@ def _flags(module, path):
 def run(module):
     p = module.params
     path = p["path"]
-    result = dict(changed=False, restart_required=False, backup_file=None)
+    result = dict(changed=False, restart_required=False, changed_keys=[], backup_file=None)
     try:
         planned = plan(path, p["settings"], p["remove"], p["append_lists"], p["validate"])
     except DaemonConfigError as exc:
@@ -215,7 +228,8 @@ def run(module):
 
     if planned.changed:
         result["changed"] = True
-        result["restart_required"] = True
+        result["changed_keys"] = planned.changed_keys
+        result["restart_required"] = planned.restart_required
         if module._diff:
             result["diff"] = dict(
                 before=diff_text(planned.before) if planned.exists else "",

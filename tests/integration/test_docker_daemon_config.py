@@ -59,7 +59,8 @@ SETTINGS = {"live-restore": True, "log-opts": {"max-size": "50m", "max-file": "5
 def test_four_steps_on_a_missing_file(tmp_path, conf):
     # 1. check mode: would create, nothing written
     res = run_module(tmp_path, check=True, path=str(conf), settings=SETTINGS)
-    assert res["changed"] is True and res["restart_required"] is True
+    assert res["changed"] is True and res["restart_required"] is True  # log-opts: read at start only
+    assert res["changed_keys"] == ["live-restore", "log-opts"]
     assert res["diff"]["before"] == ""
     assert json.loads(res["diff"]["after"]) == SETTINGS
     assert res["config"] == SETTINGS
@@ -108,6 +109,7 @@ def test_four_steps_merging_into_an_existing_file(tmp_path, conf):
 
     res = run_module(tmp_path, path=str(conf), settings=settings, backup=True)
     assert res["changed"] is True
+    assert res["changed_keys"] == ["insecure-registries", "log-opts"] and res["restart_required"] is True
     assert json.loads(conf.read_text()) == expected
     assert list(json.loads(conf.read_text())) == ["x-site-key", "insecure-registries", "log-opts"]  # order kept
     assert Path(res["backup_file"]).read_bytes() == original
@@ -129,6 +131,19 @@ def test_replace_lists_and_remove(tmp_path, conf):
     )
     assert res["changed"] is True
     assert json.loads(conf.read_text()) == {"registry-mirrors": ["http://b:4000"]}
+    # A removed key keeps its running value through a reload: restart.
+    assert res["changed_keys"] == ["debug", "registry-mirrors"] and res["restart_required"] is True
+
+
+def test_registry_only_change_needs_a_reload_not_a_restart(tmp_path, conf):
+    conf.parent.mkdir()
+    conf.write_text('{"live-restore": false, "log-opts": {"max-size": "50m"}}\n')
+    res = run_module(
+        tmp_path, path=str(conf), settings={"insecure-registries": ["10.0.0.5:4000"], "live-restore": True}
+    )
+    assert res["changed"] is True
+    assert res["changed_keys"] == ["insecure-registries", "live-restore"]
+    assert res["restart_required"] is False
 
 
 def test_malformed_json_fails_and_stays_byte_identical(tmp_path, conf):

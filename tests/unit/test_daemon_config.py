@@ -322,3 +322,88 @@ def test_dump_config_round_trip():
     config = {"live-restore": True, "log-opts": {"max-size": "50m"}}
     assert json.loads(dc.dump_config(config)) == config
     assert dc.dump_config(config).endswith("}\n")
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Reload or restart
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "keys", "restart"),
+    [
+        ({}, {}, [], False),
+        ({}, {"insecure-registries": ["r:4000"]}, ["insecure-registries"], False),
+        ({"live-restore": False}, {"live-restore": True, "debug": True}, ["debug", "live-restore"], False),
+        ({"x": 1}, {"x": 1, "registry-mirrors": ["http://m"]}, ["registry-mirrors"], False),
+        ({}, {"log-opts": {"max-size": "1m"}}, ["log-opts"], True),
+        (
+            {},
+            {"insecure-registries": ["r:4000"], "storage-driver": "overlay2"},
+            ["insecure-registries", "storage-driver"],
+            True,
+        ),
+        ({"debug": True}, {}, ["debug"], True),  # a reload keeps the running value of a removed key
+        ({"x-site": 1}, {"x-site": 2}, ["x-site"], True),  # unknown keys: restart to be safe
+    ],
+)
+def test_changed_keys_and_restart_required(before, after, keys, restart):
+    assert dc.changed_keys(before, after) == keys
+    assert dc.restart_required(before, after) is restart
+
+
+def test_plan_reports_changed_keys(tmp_path):
+    path = tmp_path / "daemon.json"
+    path.write_text('{"live-restore": true}')
+    planned = dc.plan(str(path), {"insecure-registries": ["10.0.0.5:4000"]})
+    assert planned.changed_keys == ["insecure-registries"] and not planned.restart_required
+
+
+INFO = {
+    "LiveRestoreEnabled": True,
+    "Debug": False,
+    "Labels": ["site=lab", "rack=r1"],
+    "RegistryConfig": {
+        "InsecureRegistryCIDRs": ["127.0.0.0/8", "10.1.0.0/16"],
+        "IndexConfigs": {
+            "docker.io": {"Name": "docker.io", "Secure": True},
+            "192.168.1.100:4000": {"Name": "192.168.1.100:4000", "Secure": False},
+        },
+        "Mirrors": ["http://192.168.1.100:4000/"],
+    },
+}
+
+
+def test_reload_missing_accepts_what_docker_info_shows():
+    config = {
+        "live-restore": True,
+        "debug": False,
+        "labels": ["rack=r1", "site=lab"],
+        "insecure-registries": ["192.168.1.100:4000", "10.1.0.0/16", "http://192.168.1.100:4000/"],
+        "registry-mirrors": ["http://192.168.1.100:4000"],
+        "max-concurrent-downloads": 10,  # not shown by docker info: taken as applied
+    }
+    assert dc.reload_missing(config, INFO) == []
+
+
+@pytest.mark.parametrize(
+    ("config", "missing"),
+    [
+        ({"live-restore": False}, ["live-restore"]),
+        ({"debug": True}, ["debug"]),
+        ({"labels": ["site=lab"]}, ["labels"]),
+        ({"insecure-registries": ["192.168.1.101:4000"]}, ["insecure-registries"]),
+        ({"insecure-registries": ["docker.io"]}, ["insecure-registries"]),  # listed, but Secure
+        ({"insecure-registries": ["10.2.0.0/16"]}, ["insecure-registries"]),
+        ({"registry-mirrors": ["http://other:5000"]}, ["registry-mirrors"]),
+        ({"live-restore": True, "debug": True}, ["debug"]),
+    ],
+)
+def test_reload_missing_names_what_docker_info_does_not_show(config, missing):
+    assert dc.reload_missing(config, INFO) == missing
+
+
+def test_reload_missing_without_info_checks_every_checkable_key():
+    assert dc.reload_missing({"live-restore": True, "insecure-registries": ["r:1"]}, None) == [
+        "live-restore",
+        "insecure-registries",
+    ]
