@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # ansible-test sanity, offline. ansible-test wants its working directory (resolved, so not through a symlink) at
-# .../ansible_collections/kollaprep/registry: the files git knows are copied there. With --requirements it downloads a get-pip bootstrap script from a host that is not reachable
-# here: a stand-in with the same name bootstraps pip from ensurepip and installs with the machine's CA bundle.
+# .../ansible_collections/kollaprep/registry: the files git knows are copied there. With --requirements it downloads
+# a get-pip bootstrap script from a host that is not reachable here: a stand-in with the same name bootstraps pip
+# from ensurepip and installs with the machine's CA bundle.
 set -euo pipefail
+# The shellcheck sanity test needs the program: install Debian's when it is missing and this can (root, apt).
+if ! command -v shellcheck >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  apt-get install -y -q --no-install-recommends shellcheck >/dev/null ||
+    { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends shellcheck >/dev/null; } || true
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 coll="$root/.cache/sanity/ansible_collections/kollaprep/registry"
 rm -rf "$coll" && mkdir -p "$coll"
