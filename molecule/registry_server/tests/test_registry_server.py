@@ -1,6 +1,7 @@
 """What a user checks on the deployment host after the registry_server role (and the side effect) ran.
 
-kp-rs-deploy: container mode, plain HTTP. kp-rs-tls: service mode, generated TLS, htpasswd auth.
+kp-rs-deploy: container mode, plain HTTP. kp-rs-tls: service mode, generated TLS, htpasswd auth. kp-rs-tlsc:
+container mode, generated TLS.
 """
 
 import os
@@ -28,6 +29,10 @@ def _addr(host):
 
 def _tls(host):
     return "tls" in _config(host)["http"]
+
+
+def _service_mode(host):
+    return host.file("/etc/systemd/system/kollaprep-registry.service").exists
 
 
 def _curl(host, path, *, ca=True, auth=True, scheme=None, method="GET", accept=None):
@@ -78,8 +83,8 @@ def test_v2_answers(host):
 
 
 def test_registry_container(host):
-    if _name(host) != "kp-rs-deploy":
-        pytest.skip("container mode runs on kp-rs-deploy")
+    if _service_mode(host):
+        pytest.skip("container mode runs on kp-rs-deploy and kp-rs-tlsc")
     inspect = host.docker("registry").inspect()
     assert inspect["State"]["Running"]
     assert inspect["HostConfig"]["NetworkMode"] == "host"
@@ -88,13 +93,16 @@ def test_registry_container(host):
     mounts = {m["Destination"]: m["Source"] for m in inspect["Mounts"]}
     assert mounts["/var/lib/registry"] == "/var/lib/kollaprep/registry"
     assert mounts["/etc/docker/registry/config.yml"] == CONFIG
+    if _tls(host):
+        assert mounts["/etc/kollaprep/registry/tls"] == "/etc/kollaprep/registry/tls"
+        assert "/etc/kollaprep/registry/ca" not in mounts  # the CA key stays on the host
     assert host.socket(f"tcp://{_addr(host)}").is_listening
     # Stored images live on the host, not in the container.
     assert host.file("/var/lib/kollaprep/registry/docker/registry/v2/repositories/test/busy").is_directory
 
 
 def test_registry_service(host):
-    if _name(host) != "kp-rs-tls":
+    if not _service_mode(host):
         pytest.skip("service mode runs on kp-rs-tls")
     service = host.service("kollaprep-registry")
     assert service.is_running
@@ -129,7 +137,7 @@ def test_deleted_image_collected_and_kept_image_served(host):
 
 def test_tls_needs_the_ca(host):
     if not _tls(host):
-        pytest.skip("TLS runs on kp-rs-tls")
+        pytest.skip("TLS runs on kp-rs-tls and kp-rs-tlsc")
     assert _curl(host, "/v2/") == 200
     assert _curl(host, "/v2/", ca=False) == -60  # curl: peer certificate cannot be authenticated
     # Plain HTTP on the TLS port: Go answers 400 "client sent an HTTP request to an HTTPS server".
@@ -138,22 +146,23 @@ def test_tls_needs_the_ca(host):
 
 def test_server_certificate(host):
     if not _tls(host):
-        pytest.skip("TLS runs on kp-rs-tls")
+        pytest.skip("TLS runs on kp-rs-tls and kp-rs-tlsc")
     ip = _addr(host).rsplit(":", 1)[0]
     text = host.check_output("openssl x509 -noout -text -in /etc/kollaprep/registry/tls/server.crt")
     assert f"IP Address:{ip}" in text
     assert "DNS:registry.kp-rs.test" in text
-    assert "DNS:kp-rs-tls" in text
+    assert f"DNS:{_name(host)}" in text
     host.run_expect([0], f"openssl verify -CAfile {CA} /etc/kollaprep/registry/tls/server.crt")
     for key in ("/etc/kollaprep/registry/tls/server.key", "/etc/kollaprep/registry/ca/ca.key"):
         assert host.file(key).mode == 0o600
-    assert host.file("/etc/kollaprep/registry/tls/server.key").user == "docker-registry"
+    owner = "docker-registry" if _service_mode(host) else "root"
+    assert host.file("/etc/kollaprep/registry/tls/server.key").user == owner
 
 
 def test_ca_copied_to_controller(host):
     if not _tls(host):
-        pytest.skip("TLS runs on kp-rs-tls")
-    local = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "kp-rs-tls-ca.crt")
+        pytest.skip("TLS runs on kp-rs-tls and kp-rs-tlsc")
+    local = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], f"{_name(host)}-ca.crt")
     assert local.read_text() == host.file(CA).content_string
 
 

@@ -1,7 +1,7 @@
 """Security of the registry the role runs, checked as an attacker on the host or the network would.
 
 kp-rs-deploy: container mode, plain HTTP. kp-rs-tls: service mode, generated TLS, htpasswd auth (users kolla and,
-added by the side effect's nested `ansible-playbook -vvv`, kp-sec-user).
+added by the side effect's nested `ansible-playbook -vvv`, kp-sec-user). kp-rs-tlsc: container mode, generated TLS.
 """
 
 import os
@@ -125,7 +125,7 @@ def test_right_password_may_push(host):
 
 def test_tls_refuses_plain_http(host):
     if not _tls(host):
-        pytest.skip("TLS runs on kp-rs-tls")
+        pytest.skip("TLS runs on kp-rs-tls and kp-rs-tlsc")
     url = f"http://{_addr(host)}/v2/_catalog"
     codes = _statuses(host, {"plain": (url, []), "plain-auth": (url, ["-u", f"{USER}:{PASSWORD}"])})
     # Go's TLS server answers a plain request with 400 and serves nothing, with or without credentials.
@@ -148,9 +148,14 @@ def test_private_files_not_world_readable(host):
     if _tls(host):
         assert sorted(keys) == [f"{CONFIG_DIR}/ca/ca.key", f"{CONFIG_DIR}/tls/server.key"]
         assert host.file(f"{CONFIG_DIR}/ca").mode == 0o700
-        # The service user reads its own key but never the CA's.
-        assert host.run(f"runuser -u docker-registry -- test -r {CONFIG_DIR}/tls/server.key").rc == 0
-        assert host.run(f"runuser -u docker-registry -- test -r {CONFIG_DIR}/ca/ca.key").rc != 0
+        if host.file("/etc/systemd/system/kollaprep-registry.service").exists:
+            # The service user reads its own key but never the CA's.
+            assert host.run(f"runuser -u docker-registry -- test -r {CONFIG_DIR}/tls/server.key").rc == 0
+            assert host.run(f"runuser -u docker-registry -- test -r {CONFIG_DIR}/ca/ca.key").rc != 0
+        else:
+            # Container mode: both keys are root's; only the tls directory is mounted into the container.
+            assert host.file(f"{CONFIG_DIR}/tls/server.key").user == "root"
+            assert host.file(f"{CONFIG_DIR}/ca/ca.key").user == "root"
     else:
         assert keys == []
 
