@@ -164,6 +164,9 @@ def build_specs(
     specs: list[ImageSpec] = []
     bad: list[ImageResult] = []
     for text in images:
+        if isinstance(text, ImageRef):
+            specs.append(_catalog_spec(text, src_namespace, dest_namespace))
+            continue
         text = str(text).strip()
         try:
             if not text:
@@ -201,6 +204,39 @@ def build_specs(
         except InvalidReference as exc:
             bad.append(ImageResult(image=text, source=text, destination="", msg=str(exc)))
     return specs, bad
+
+
+def _catalog_spec(ref: ImageRef, src_namespace: str, dest_namespace: str | None) -> ImageSpec:
+    """A repository the source catalog listed (already a full reference): its path below the source namespace is
+    kept whole, so ``openstack.kolla/extra/memcached`` lands at ``<dest_namespace>/extra/memcached``."""
+    namespace = src_namespace.strip("/")
+    relative = ref.repository[len(namespace) + 1 :] if namespace else ref.repository
+    dest_repo = (
+        ref.repository if dest_namespace is None else "/".join(p for p in (dest_namespace.strip("/"), relative) if p)
+    )
+    validate_repository(dest_repo)
+    text = "%s:%s" % (ref.repository, ref.tag)
+    return ImageSpec(text=relative, src=ref, dest_repo=dest_repo, dest_reference=ref.tag, local_name=text)
+
+
+def expand_images(images, source, *, all_images: bool, tag: str | None, src_registry: str, src_namespace: str) -> list:
+    """The user's image list, plus (``all_images``) every repository the source lists under ``src_namespace`` as a
+    full reference at ``tag``, nested names included; a repository the user named already is not added twice."""
+    images = list(images or [])
+    if not all_images:
+        return images
+    if not source.byte_level:
+        raise MirrorError("all_images needs a registry or archive source (it lists the source's repositories)")
+    if not tag:
+        raise MirrorError("all_images needs a tag: the tag to copy from every repository of the catalog")
+    validate_tag(tag)
+    namespace = src_namespace.strip("/")
+    named = {str(i).strip().split("@")[0].split(":")[0] for i in images}
+    for repo in source.list_repositories(namespace):
+        relative = repo[len(namespace) + 1 :] if namespace else repo
+        if relative not in named and repo not in named:
+            images.append(ImageRef(registry=src_registry, repository=repo, tag=tag))
+    return images
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -294,6 +330,9 @@ class EngineSource(Source):
         except docker.errors.DockerException as exc:
             raise MirrorError("cannot talk to the local Docker engine: %s" % exc) from exc
         self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.client.close()
 
     def push(self, spec: ImageSpec, dest: RegistryClient, result: ImageResult, check_mode: bool) -> None:
         docker = self._docker
@@ -402,6 +441,7 @@ class Mirror:
         self._specs: list[ImageSpec] = []
         self._dest_seen: dict[tuple[str, str], str] = {}  # (repo, reference) -> digest, from the dest HEADs
         self._index: Future | None = None
+        self._full: str | None = None  # the destination's "storage full" answer, once it gave one
 
     # -- public
     def run(self, specs: list[ImageSpec], pre_failed: list[ImageResult] | None = None) -> MirrorReport:
@@ -418,6 +458,7 @@ class Mirror:
             self._specs = list(specs)
             self._dest_seen = {}
             self._index = None
+            self._full = None
             futures = {image_pool.submit(self.copy_image, spec): i for i, spec in enumerate(specs)}
             for future, index in futures.items():
                 results[index] = future.result()
@@ -487,13 +528,16 @@ class Mirror:
         top_body = top_type = None
         children: list[dict] | None = None
         expected = src_digest
-        if self.platforms and is_index(head["media_type"]) and not spec.dest_reference.startswith("sha256:"):
-            # Deciding what the tag will point at needs the index itself (a small GET).
-            top_body, top_type, _digest = self.source.get_manifest(src_ref, src_digest)
+        if self.platforms and not spec.dest_reference.startswith("sha256:"):
+            # Deciding what the tag will point at needs the manifest itself (a small GET): whether it is an index is
+            # read from its body, not from the HEAD's Content-Type, which some registries leave out or get wrong.
+            top_body, top_type, got = self.source.get_manifest(src_ref, src_digest)
+            if got != src_digest:
+                raise DigestMismatch("src manifest %s has digest %s, expected %s" % (src_ref, got, src_digest))
+        if top_body is not None and is_index(top_type):
             all_children = manifest_children(top_body)
             children = self._select_children(all_children, spec)
             if len(children) < len(all_children):
-                result.digest_preserved = False
                 if len(children) == 1:
                     # The tag points straight at the one kept platform's manifest (its own digest is preserved).
                     expected = children[0]["digest"]
@@ -517,6 +561,8 @@ class Mirror:
         if dest_head:
             with self._lock:
                 self._dest_seen[(spec.dest_repo, spec.dest_reference)] = dest_head["digest"]
+        # One decision, reported as it is: the tag keeps the source digest unless the platform filter changed it.
+        result.digest_preserved = expected == src_digest
         if result.before_digest == expected:
             result.status = STATUS_SKIPPED
             result.destination_digest = expected
@@ -526,7 +572,7 @@ class Mirror:
             return
 
         if top_body is None:
-            if children is not None and len(children) == 1 and result.digest_preserved is False:
+            if expected != src_digest:
                 top_body, top_type, _digest = self.source.get_manifest(src_ref, expected)
             else:
                 top_body, top_type, got = self.source.get_manifest(src_ref, src_digest)
@@ -605,6 +651,9 @@ class Mirror:
             try:
                 outcome = self._place(src_ref, repo, desc, mount_from)
             except BaseException as exc:
+                if isinstance(exc, StorageFull):
+                    with self._lock:
+                        self._full = self._full or str(exc)
                 with self._lock:
                     if self._repo_blobs.get(key) is mine:
                         del self._repo_blobs[key]
@@ -631,6 +680,9 @@ class Mirror:
 
     def _place(self, src_ref: ImageRef, repo: str, desc: dict, mount_from: str | None) -> tuple[str, int]:
         digest = desc["digest"]
+        if self._full:
+            # The destination said its storage is full: no further upload of this run can succeed.
+            raise StorageFull("blob %s not sent: %s" % (digest, self._full), 507)
         if mount_from is None:
             if self.dest.head_blob(repo, digest) is not None:
                 return "present", 0
@@ -748,13 +800,9 @@ def mirror(
     progress=None,
 ) -> MirrorReport:
     """Everything the module and the command do: build specs (catalog for ``all_images``), copy, report."""
-    images = list(images or [])
-    if all_images:
-        if not source.byte_level:
-            raise MirrorError("all_images needs a registry source (it lists the source catalog)")
-        prefix = src_namespace.strip("/") + "/" if src_namespace else ""
-        names = [repo[len(prefix) :] for repo in source.list_repositories(src_namespace)]
-        images.extend(n for n in names if n not in images)
+    images = expand_images(
+        images, source, all_images=all_images, tag=tag, src_registry=src_registry, src_namespace=src_namespace
+    )
     if not images:
         raise MirrorError("no images to copy: give images or all_images")
     specs, bad = build_specs(

@@ -258,6 +258,10 @@ class HTTPTransport:
         self._ssl = ssl_context
         self._timeout = timeout
         self._local = threading.local()
+        # Every connection this transport opened and has not closed yet, from any thread: close() ends them all,
+        # so worker threads' keep-alive sockets are not left to the garbage collector.
+        self._open: set[http.client.HTTPConnection] = set()
+        self._open_lock = threading.Lock()
 
     def _pool(self) -> dict:
         pool = getattr(self._local, "pool", None)
@@ -267,8 +271,17 @@ class HTTPTransport:
 
     def _connect(self, scheme: str, netloc: str) -> http.client.HTTPConnection:
         if scheme == "https":
-            return http.client.HTTPSConnection(netloc, timeout=self._timeout, context=self._ssl)
-        return http.client.HTTPConnection(netloc, timeout=self._timeout)
+            conn = http.client.HTTPSConnection(netloc, timeout=self._timeout, context=self._ssl)
+        else:
+            conn = http.client.HTTPConnection(netloc, timeout=self._timeout)
+        with self._open_lock:
+            self._open.add(conn)
+        return conn
+
+    def _drop(self, conn: http.client.HTTPConnection) -> None:
+        conn.close()
+        with self._open_lock:
+            self._open.discard(conn)
 
     def request(self, method: str, url: str, headers: dict, body=None):
         parts = urlsplit(url)
@@ -283,19 +296,19 @@ class HTTPTransport:
             reused = conn is not None and not fresh
             if conn is None or fresh:
                 if conn is not None:
-                    conn.close()
+                    self._drop(conn)
                 conn = self._connect(parts.scheme, parts.netloc)
             try:
                 conn.request(method, path, body=body, headers=headers)
                 resp = conn.getresponse()
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                conn.close()
+                self._drop(conn)
                 # A keep-alive connection the server had closed: try once more on a fresh one.
                 if reused and replayable:
                     continue
                 raise
             except BaseException:
-                conn.close()
+                self._drop(conn)
                 raise
             resp._kp_conn = conn
             resp._kp_key = key
@@ -307,12 +320,15 @@ class HTTPTransport:
         if conn is None:
             return
         if broken or not resp.isclosed() or resp.will_close:
-            conn.close()
+            self._drop(conn)
             return
         self._pool()[resp._kp_key] = conn
 
     def close(self) -> None:
-        for conn in self._pool().values():
+        """Close every connection, whichever thread opened it (the pools of finished threads included)."""
+        with self._open_lock:
+            conns, self._open = list(self._open), set()
+        for conn in conns:
             conn.close()
         self._pool().clear()
 
@@ -606,11 +622,7 @@ class RegistryClient:
             if (status == 429 or status >= 500) and retry and replayable and attempt < self.retries:
                 retry_after = parse_retry_after(resp.getheader("Retry-After")) if status in (429, 503) else None
                 detail = _error_detail(_read_all(self._transport, resp))
-                if status >= 500 and _NO_SPACE in detail.lower():
-                    raise StorageFull(
-                        "%s: %s %s failed with HTTP %d: %s" % (self._who(), method, urlsplit(url).path, status, detail),
-                        status,
-                    )
+                self._storage_full(status, "%s %s" % (method, urlsplit(url).path), detail)
                 self._retry_sleep(attempt, retry_after)
                 attempt += 1
                 continue
@@ -622,9 +634,16 @@ class RegistryClient:
     def discard(self, resp) -> None:
         self._transport.release(resp, broken=True)
 
+    def _storage_full(self, status: int, what: str, detail: str) -> None:
+        """Raise StorageFull when a 5xx answer says the registry's storage is full (ENOSPC): never worth a retry,
+        whether the request was sent with retries (manifests, upload sessions) or without (blob bodies)."""
+        if status >= 500 and _NO_SPACE in detail.lower():
+            raise StorageFull("%s: %s failed with HTTP %d: %s" % (self._who(), what, status, detail), status)
+
     def _fail(self, resp, what: str, expected=(200,)):
         body = self.read(resp)
         detail = _error_detail(body)
+        self._storage_full(resp.status, what, detail)
         if resp.status == 404:
             raise NotFound("%s: %s not found (HTTP 404: %s)" % (self._who(), what, detail), 404)
         raise RegistryError(

@@ -296,6 +296,7 @@ def main():
     if p["all_images"] and not p["tag"]:
         module.fail_json(msg="all_images needs tag: the tag to copy from every repository of the catalog")
 
+    dest = source = None
     try:
         dest = RegistryClient(p["dest_registry"], side="dest", **connection_kwargs(p, "dest"))
         if p["source"] == "engine":
@@ -317,8 +318,13 @@ def main():
             platforms=p["platforms"],
             check_mode=module.check_mode,
         )
-    except (MirrorError, RegistryError, BundleError) as exc:
+    except (MirrorError, RegistryError, BundleError, ValueError) as exc:
         module.fail_json(msg="image_mirror: %s" % exc, images=[], summary={}, failed_images=[])
+    finally:
+        # Every connection of every worker thread, not only this thread's.
+        for party in (source, dest):
+            if party is not None:
+                party.close()
 
     images = [r.as_dict() for r in report.results]
     result = dict(

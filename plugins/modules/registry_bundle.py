@@ -267,6 +267,7 @@ from ansible_collections.kollaprep.registry.plugins.module_utils._mirror import 
     MirrorError,
     RegistrySource,
     build_specs,
+    expand_images,
 )
 from ansible_collections.kollaprep.registry.plugins.module_utils._registry_client import (
     ManifestError,
@@ -280,11 +281,14 @@ from ansible_collections.kollaprep.registry.plugins.module_utils._registry_clien
 def _export(module, p):
     source = RegistrySource(p["src_registry"], **connection_kwargs(p, "src"))
     try:
-        images = list(p["images"] or [])
-        if p["all_images"]:
-            prefix = p["src_namespace"].strip("/") + "/" if p["src_namespace"] else ""
-            names = [repo[len(prefix) :] for repo in source.list_repositories(p["src_namespace"])]
-            images.extend(n for n in names if n not in images)
+        images = expand_images(
+            p["images"],
+            source,
+            all_images=p["all_images"],
+            tag=p["tag"],
+            src_registry=p["src_registry"],
+            src_namespace=p["src_namespace"],
+        )
         if not images:
             module.fail_json(msg="registry_bundle: no images to export: give images or all_images")
         specs, bad = build_specs(

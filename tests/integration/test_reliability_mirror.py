@@ -10,6 +10,7 @@ Run with ``pytest -s`` to see the numbers (faults injected per kind, images veri
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import json
 import os
@@ -478,21 +479,44 @@ def test_kill_at_random_points_then_rerun(rel_upstream, start_registry, proxy_fa
 # 3. A full destination disk
 
 
-def test_full_destination_disk(start_registry, small_disk_registry, tmp_path):
-    """~37 MiB of images into a registry whose storage is a 24 MiB filesystem."""
+@pytest.mark.parametrize("workers", [4, 1])
+def test_full_destination_disk(start_registry, small_disk_registry, proxy_factory, tmp_path, workers):
+    """~37 MiB of images into a registry whose storage is a 24 MiB filesystem, through a proxy that counts requests
+    (it injects nothing): a full disk fails at once, every blob body is sent at most once; with one worker (one
+    request at a time, so the order is fixed) not a single upload request follows the first "no space" answer."""
     os.environ["KOLLAPREP_GEN_CACHE"] = "off"
     dest = small_disk_registry
     src = start_registry("disk-src")
     images = generator.generate(src.host, count=10, layer_size=3 * 1024 * 1024, tag=DISK, seed=13)
     total = sum(img.unique_bytes for img in images)
+    counter = proxy_factory(dest.host)
     cmd = [
-        sys.executable, str(MIRROR), "--src", src.host, "--src-insecure", "--dest", dest.host, "--dest-insecure",
-        "--tag", DISK, "--namespace", NS, "--workers", "4", "--json", "--quiet",
+        sys.executable, str(MIRROR), "--src", src.host, "--src-insecure", "--dest", counter.host, "--dest-insecure",
+        "--tag", DISK, "--namespace", NS, "--workers", str(workers), "--json", "--quiet",
         *[img.name for img in images],
     ]  # fmt: skip
     start = time.monotonic()
     res = subprocess.run(cmd, capture_output=True, text=True, env=_env(), check=False, timeout=600)
     seconds = time.monotonic() - start
+    # Attempts, counted by the proxy: one PUT of a blob body per digest, whatever the answer (a full disk is never
+    # retried, neither by the upload's own retries nor by another repository that needs the same blob).
+    puts = [(path, status) for method, path, status in counter.requests if method == "PUT" and "digest=" in path]
+    per_digest = collections.Counter(path.rsplit("digest=", 1)[1].replace("%3A", ":") for path, _status in puts)
+    full = [path for path, status in puts if status >= 500]
+    say("full disk: %d blob PUTs, %d answered 5xx, most PUTs of one digest: %d"
+        % (len(puts), len(full), max(per_digest.values(), default=0)))  # fmt: skip
+    assert full, "the disk never filled up: %s" % puts
+    assert set(per_digest.values()) == {1}, "blob bodies sent more than once: %s" % {
+        d: n for d, n in per_digest.items() if n > 1
+    }
+    if workers == 1:
+        first_full = next(i for i, (_m, _p, status) in enumerate(counter.requests) if status >= 500)
+        uploads_after = [
+            (method, path[:80])
+            for method, path, _status in counter.requests[first_full + 1 :]
+            if "/blobs/uploads/" in path and "mount=" not in path
+        ]
+        assert not uploads_after, "uploads attempted after the registry said its disk is full: %s" % uploads_after
     out = res.stdout
     doc = json.loads(out[: out.rindex("}") + 1])
     status = {r["image"]: r for r in doc["images"]}

@@ -21,6 +21,8 @@ body down, for tests that must interrupt a copy in the middle.
 
 Bounded: the server stops by itself after ``max_seconds``; ``close()`` (or the ``with`` block) stops it at once and
 resets the connections still open. ``counts`` holds the faults injected, by kind; ``summary()`` prints them.
+``requests`` records every request as (method, path, status answered), for tests that count attempts.
+``drop_headers`` ({method: [header, ...]}) removes response headers, to play a registry that leaves them out.
 """
 
 from __future__ import annotations
@@ -128,8 +130,11 @@ class FaultProxy:
         bandwidth: float | None = None,
         max_seconds: float = 900.0,
         timeout: float = 30.0,
+        drop_headers: dict[str, list[str]] | None = None,
     ):
         self.upstream = upstream
+        self.drop_headers = {m.upper(): {h.lower() for h in hs} for m, hs in (drop_headers or {}).items()}
+        self.requests: list[tuple[str, str, int]] = []
         self.seed = seed
         self.rules = list(rules or [])
         self.retry_after = retry_after
@@ -288,14 +293,20 @@ class FaultProxy:
         return conn
 
     def _forward(self, method: str, path: str, headers: dict[str, str], body: bytes | None):
+        """Send one request upstream on this thread's keep-alive connection. A stale connection is replaced and the
+        request sent again only when that cannot repeat a write: a GET or HEAD, or a request that failed before it
+        was sent (an upload PUT sent twice would leave the registry with two writers on one upload session)."""
         for fresh in (False, True):
             conn = self._upstream(fresh)
+            sent = False
             try:
                 conn.request(method, path, body=body, headers=headers)
+                sent = True
                 return conn, conn.getresponse()
             except (OSError, http.client.HTTPException):
                 conn.close()
-                if fresh:
+                self._local.conn = None
+                if fresh or (sent and method not in ("GET", "HEAD")):
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -308,6 +319,8 @@ class FaultProxy:
 
         if kind in ("500", "503", "429"):
             self._count(kind, method, path)
+            with self._lock:
+                self.requests.append((method, path, int(kind)))
             status = int(kind)
             message = "injected fault: %d %s" % (status, _ERROR_TEXT[status])
             payload = json.dumps({"errors": [{"code": "UNAVAILABLE", "message": message}]}).encode()
@@ -347,10 +360,13 @@ class FaultProxy:
         rng = random.Random("%d|body|%s|%s|%d" % (self.seed, method, self.key(path), n))
         inflate = kind == "truncate" and rng.random() < 0.5
 
+        with self._lock:
+            self.requests.append((method, path, resp.status))
         h.send_response(resp.status, resp.reason)
+        dropped = self.drop_headers.get(method, ())
         for name, value in resp.getheaders():
             lname = name.lower()
-            if lname in HOP_BY_HOP or lname == "content-length":
+            if lname in HOP_BY_HOP or lname == "content-length" or lname in dropped:
                 continue
             if lname == "location":
                 value = value.replace("//%s/" % self.upstream, "//%s/" % h.headers.get("Host", self.upstream))
@@ -412,6 +428,8 @@ class FaultProxy:
                         time.sleep(ahead)
                 h.wfile.write(data)
                 sent += len(data)
+            if limit is None or sent >= limit:
+                resp.read()  # the end of the body (an empty one too): the upstream connection is clean for reuse
         finally:
             with self._lock:
                 self._bodies -= 1

@@ -78,3 +78,15 @@ def test_globals_fragment_hands_registry_to_kolla():
     assert f'docker_registry: "{REGISTRY}"' in content
     assert 'docker_namespace: "openstack.kolla"' in content
     assert "docker_registry_insecure: true" in content
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_target_pulls_the_engine_built_image_by_its_digest(host, target):
+    """side_effect.yml built an image in the deployment host's engine and mirrored it with source=engine."""
+    pushed = json.loads(host.file("/root/kp-engine.json").content_string)
+    assert digest(host, pushed["repository"], pushed["tag"], REGISTRY) == pushed["digest"]
+    t = testinfra.get_host(f"ansible://{target}?ansible_inventory={os.environ['MOLECULE_INVENTORY_FILE']}")
+    ref = f"{REGISTRY}/{pushed['repository']}@{pushed['digest']}"
+    t.check_output(f"docker pull {ref}")
+    read = f"c=$(docker create {ref} /none) && docker cp $c:/kolla-build-output.txt - | tar -xO; docker rm $c"
+    assert "second build" in t.check_output(f"sh -c '{read}'")
