@@ -50,6 +50,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
+from ansible_collections.kollaprep.registry.plugins.module_utils._storage_tree import (
+    TreeError,
+    blob_path,
+    check_repository,
+    check_tag,
+    digest_hex,
+    layer_link_path,
+    link_body,
+    revision_link_path,
+    tag_index_link_path,
+    tag_link_path,
+)
 from ansible_collections.kollaprep.registry.plugins.module_utils._registry_client import (
     CHUNK_SIZE,
     DigestMismatch,
@@ -69,7 +81,6 @@ SUMS_MEMBER = "SHA256SUMS"
 IMAGE_MEMBER = "registry-image.tar"
 TRAILER_MEMBER = "kollaprep-bundle.json"
 DATA_PREFIX = "data/"
-V2 = "docker/registry/v2"
 STAGING_DIR = ".kollaprep-staging"
 COPY_CHUNK = 4 * 1024 * 1024
 SMALL_MEMBER = 64 * 1024  # members below this are read, checked and written inline
@@ -77,9 +88,6 @@ HASH_THREADS = 2  # blobs hashed in parallel while the main thread copies
 HASH_WINDOW = 4  # big members copied ahead of their verification
 MAX_META = 64 * 1024 * 1024  # index.json / SHA256SUMS / trailer larger than this are refused
 
-_SHA256 = re.compile(r"^sha256:([0-9a-f]{64})$")
-_REPO_COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*$")
-_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
 
 KIND_BLOB = "blob"
 KIND_LAYER_LINK = "layer-link"
@@ -97,64 +105,6 @@ class BundleError(Exception):
 
 class BundleCorrupt(BundleError):
     """The archive is truncated, damaged or not a bundle; the message names the member and what is wrong."""
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Storage tree paths (relative to the registry's root directory, e.g. /var/lib/registry)
-
-
-def digest_hex(digest: str) -> str:
-    match = _SHA256.match(digest or "")
-    if not match:
-        raise BundleCorrupt("%r is not a sha256 digest (sha256:<64 lowercase hex>)" % (digest,))
-    return match.group(1)
-
-
-def check_repository(repo: str) -> str:
-    if not isinstance(repo, str) or not repo or len(repo) > 255:
-        raise BundleCorrupt("bad repository name %r" % (repo,))
-    for component in repo.split("/"):
-        if not _REPO_COMPONENT.match(component):
-            raise BundleCorrupt("bad repository name %r (component %r)" % (repo, component))
-    return repo
-
-
-def check_tag(tag: str) -> str:
-    if not isinstance(tag, str) or not _TAG.match(tag):
-        raise BundleCorrupt("bad tag %r" % (tag,))
-    return tag
-
-
-def blob_path(digest: str) -> str:
-    hexa = digest_hex(digest)
-    return "%s/blobs/sha256/%s/%s/data" % (V2, hexa[:2], hexa)
-
-
-def layer_link_path(repo: str, digest: str) -> str:
-    return "%s/repositories/%s/_layers/sha256/%s/link" % (V2, check_repository(repo), digest_hex(digest))
-
-
-def revision_link_path(repo: str, digest: str) -> str:
-    return "%s/repositories/%s/_manifests/revisions/sha256/%s/link" % (V2, check_repository(repo), digest_hex(digest))
-
-
-def tag_index_link_path(repo: str, tag: str, digest: str) -> str:
-    return "%s/repositories/%s/_manifests/tags/%s/index/sha256/%s/link" % (
-        V2,
-        check_repository(repo),
-        check_tag(tag),
-        digest_hex(digest),
-    )
-
-
-def tag_link_path(repo: str, tag: str) -> str:
-    return "%s/repositories/%s/_manifests/tags/%s/current/link" % (V2, check_repository(repo), check_tag(tag))
-
-
-def link_body(digest: str) -> bytes:
-    """What Distribution writes in a link file: the digest, no newline."""
-    digest_hex(digest)
-    return digest.encode("ascii")
 
 
 @dataclass(frozen=True)
@@ -212,6 +162,13 @@ def dump_json(doc) -> bytes:
 
 def validate_index(index) -> dict:
     """Check the index's shape; raise BundleCorrupt naming what is wrong."""
+    try:
+        return _validate_index(index)
+    except TreeError as exc:
+        raise BundleCorrupt("index.json: %s" % exc) from exc
+
+
+def _validate_index(index) -> dict:
     if not isinstance(index, dict) or index.get("format") != FORMAT:
         raise BundleCorrupt(
             "index.json is not a %s index (format %r)"

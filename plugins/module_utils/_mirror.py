@@ -229,9 +229,12 @@ def expand_images(images, source, *, all_images: bool, tag: str | None, src_regi
         raise MirrorError("all_images needs a registry or archive source (it lists the source's repositories)")
     if not tag:
         raise MirrorError("all_images needs a tag: the tag to copy from every repository of the catalog")
-    validate_tag(tag)
+    try:
+        validate_tag(tag)
+    except InvalidReference as exc:
+        raise MirrorError(str(exc)) from exc
     namespace = src_namespace.strip("/")
-    named = {str(i).strip().split("@")[0].split(":")[0] for i in images}
+    named = {str(i).strip().split("@", 1)[0].split(":", 1)[0] for i in images}
     for repo in source.list_repositories(namespace):
         relative = repo[len(namespace) + 1 :] if namespace else repo
         if relative not in named and repo not in named:

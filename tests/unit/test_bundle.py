@@ -129,39 +129,6 @@ def rewrite(src, dst, *, drop=(), change=None):
             tout.addfile(info, io.BytesIO(data))
 
 
-# ------------------------------------------------------------------------------------------------ paths
-
-
-def test_storage_tree_paths_match_distribution_layout():
-    assert b.blob_path(DIGEST) == "docker/registry/v2/blobs/sha256/aa/%s/data" % HEX
-    repo = "openstack.kolla/nova-api"
-    root = "docker/registry/v2/repositories/openstack.kolla/nova-api"
-    assert b.layer_link_path(repo, DIGEST) == root + "/_layers/sha256/%s/link" % HEX
-    assert b.revision_link_path(repo, DIGEST) == root + "/_manifests/revisions/sha256/%s/link" % HEX
-    assert (
-        b.tag_link_path(repo, "2024.1-debian-bookworm") == root + "/_manifests/tags/2024.1-debian-bookworm/current/link"
-    )
-    assert b.tag_index_link_path(repo, "t1", DIGEST) == root + "/_manifests/tags/t1/index/sha256/%s/link" % HEX
-    assert b.link_body(DIGEST) == DIGEST.encode()  # no newline, like Distribution
-
-
-@pytest.mark.parametrize(
-    "call",
-    [
-        lambda: b.blob_path("sha256:abc"),
-        lambda: b.blob_path("sha512:" + "a" * 128),
-        lambda: b.blob_path("sha256:" + "A" * 64),
-        lambda: b.layer_link_path("../etc", DIGEST),
-        lambda: b.layer_link_path("Upper/case", DIGEST),
-        lambda: b.tag_link_path("ns/x", "../../x"),
-        lambda: b.tag_link_path("ns/x", ".hidden"),
-    ],
-)
-def test_paths_refuse_bad_names(call):
-    with pytest.raises(b.BundleCorrupt):
-        call()
-
-
 def test_tree_files_shared_blob_once_and_tags_last():
     index = make_set()[0]
     files = b.tree_files(index)
