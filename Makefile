@@ -15,7 +15,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_ROLES_PATH := $(ROOT)/roles
 export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
 export MOLECULE_GLOB := molecule/*/molecule.yml
-# The registry binary crashes when AWS_CA_BUNDLE is set (testbed notes); docker-py must use the local engine.
+# The registry binary (s3 driver) panics at start when AWS_CA_BUNDLE is set (UNWANTED_ENV, tests/testbed/__init__.py).
 unexport AWS_CA_BUNDLE
 
 MOLECULE_SCENARIOS ?= $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))

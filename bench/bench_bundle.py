@@ -29,14 +29,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / ".cache/collections"), str(ROOT)]
-os.environ.pop("AWS_CA_BUNDLE", None)  # the registry binary crashes with it (testbed notes)
 os.environ.setdefault("KOLLAPREP_GEN_CACHE", "off")
 
-from ansible_collections.kollaprep.registry.plugins.module_utils import _bundle as b  # noqa: E402
+from ansible_collections.kollaprep.registry.plugins.module_utils import _bundle_import as bi  # noqa: E402
 from ansible_collections.kollaprep.registry.plugins.module_utils import _mirror as mm  # noqa: E402
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc  # noqa: E402
+from ansible_collections.kollaprep.registry.plugins.module_utils import _sources as sources  # noqa: E402
 
-from tests.testbed import engine, generator, images, registries  # noqa: E402
+from tests.testbed import engine, generator, images, registries, scrub_environ  # noqa: E402
+
+scrub_environ()  # nothing this benchmark starts gets AWS_CA_BUNDLE (see tests/testbed/__init__.py)
 
 DOCKER = "/usr/bin/docker"
 PREFIX = "kp-bdl-bench"
@@ -72,7 +74,7 @@ def run_bundle(archive: Path, work: Path, refs, digests, n: int) -> tuple[float,
     workdir = work / ("bundle-%d" % n)
     name = "%s-bundle-%d" % (PREFIX, n)
     start = time.perf_counter()
-    report = b.Importer(str(archive), str(workdir / "data"), load_registry_image=True).run()
+    report = bi.Importer(str(archive), str(workdir / "data"), load_registry_image=True).run()
     laid = time.perf_counter() - start
     serve_and_check(name, workdir, refs, digests)
     total = time.perf_counter() - start
@@ -122,11 +124,11 @@ def main() -> int:
 
         # The bundle (export timed for information).
         archive = work / "bundle.tar"
-        source = mm.RegistrySource(up.host, scheme="http")
+        source = sources.RegistrySource(up.host, scheme="http")
         specs, bad = mm.build_specs([i.name for i in gen], tag=TAG, src_registry=up.host, src_namespace=NS)
         assert not bad
         t = time.perf_counter()
-        export = b.export_bundle(str(archive), specs, source, include_registry_image=True)
+        export = mm.export_bundle(str(archive), specs, source, include_registry_image=True)
         export_s = time.perf_counter() - t
         source.close()
 

@@ -9,7 +9,8 @@ Contenders
   skopeo   skopeo sync --src yaml (every repository of the set) --dest docker <dest>/openstack.kolla
   engine   docker pull + tag + push through the local engine, 8 images at a time (--skip-engine to leave it out)
   floor    every unique blob of the upstream storage uploaded once, in parallel (8), straight into a registry
-Conditions: loopback; distant upstream through bench/wanproxy.py (+20 ms on every request and every response).
+Conditions: loopback; a distant upstream through the test bed's FaultProxy with no faults, only ``latency``
+(tests/testbed/faultproxy.py: +20 ms on every request and on every answer, bandwidth not capped).
 No-op: the whole set again into the filled destination (whole process), core vs skopeo.
 
     python bench/bench_mirror.py [--size-mb 1024] [--count 40] [--skip-engine] [--wan-delay-ms 20]
@@ -29,13 +30,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / ".cache/collections"), str(ROOT / "bench")]
-os.environ.pop("AWS_CA_BUNDLE", None)  # the registry binary crashes with it (testbed notes)
+sys.path[:0] = [str(ROOT), str(ROOT / ".cache/collections")]
 
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc  # noqa: E402
-from wanproxy import WanProxy  # noqa: E402
 
-from tests.testbed import generator, images, registries  # noqa: E402
+from tests.testbed import generator, images, registries, scrub_environ  # noqa: E402
+from tests.testbed.faultproxy import FaultProxy  # noqa: E402
+
+scrub_environ()  # nothing this benchmark starts gets AWS_CA_BUNDLE (see tests/testbed/__init__.py)
 
 DOCKER = "/usr/bin/docker"
 NS = "openstack.kolla"
@@ -206,13 +208,14 @@ class Bench:
             print("  %-9s %-7s %8.2fs" % ("no-op", name, seconds), flush=True)
             self.drop(dest)
 
-        proxy = WanProxy(up.host, a.wan_delay_ms / 1000.0).start()
+        proxy = FaultProxy(up.host, latency=a.wan_delay_ms / 1000.0, max_seconds=6 * 3600).start()
         try:
             cond = "wan+%dms" % a.wan_delay_ms
             contender(cond, "core", lambda d: self.core(proxy.host, d.host))
             contender(cond, "skopeo", lambda d: self.skopeo(proxy.host, d.host, repos))
+            print("  %-9s proxy: %s" % (cond, proxy.summary()), flush=True)
         finally:
-            proxy.stop()
+            proxy.close()
         self.report(unique)
         return 0
 

@@ -20,6 +20,7 @@ def main() -> int:
     runs = [
         [sys.executable, str(HERE / "bench_mirror.py"), *(["--size-mb", "300"] if args.quick else [])],
         [sys.executable, str(HERE / "bench_bundle.py"), *(["--count", "10"] if args.quick else [])],
+        [sys.executable, str(HERE / "bench_generator.py")],  # 40 images x 4 MiB: already quick
     ]
     rc = 0
     for cmd in runs:

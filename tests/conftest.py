@@ -6,10 +6,9 @@ import os
 
 import pytest
 
-from tests.testbed import engine, images, network, registries
+from tests.testbed import engine, images, network, registries, scrub_environ
 
-# The registry binary crashes at start when AWS_CA_BUNDLE is set (testbed notes).
-os.environ.pop("AWS_CA_BUNDLE", None)
+scrub_environ()  # AWS_CA_BUNDLE and the like: no test's child process gets them (tests/testbed/__init__.py)
 
 
 @pytest.fixture(scope="session")

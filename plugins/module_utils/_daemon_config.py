@@ -20,6 +20,8 @@ import shlex
 import subprocess
 import tempfile
 
+from ansible_collections.kollaprep.registry.plugins.module_utils._files import removed_on_error
+
 DEFAULT_PATH = "/etc/docker/daemon.json"
 
 
@@ -520,18 +522,12 @@ def conflict_message(conflicts, path=DEFAULT_PATH, unit="docker.service"):
 def write_temp(directory, data, mode=0o644, prefix=".daemon.json."):
     """Write ``data`` (bytes) to a new temp file in ``directory`` (same file system as the target); return its path."""
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
-    try:
+    with removed_on_error(tmp):
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
     return tmp
 
 

@@ -56,9 +56,6 @@ class ImageRef:
     def with_tag(self, tag: str | None) -> ImageRef:
         return replace(self, tag=tag)
 
-    def with_digest(self, digest: str | None) -> ImageRef:
-        return replace(self, digest=digest)
-
     def __str__(self) -> str:
         text = "%s/%s" % (self.registry, self.repository)
         if self.tag:

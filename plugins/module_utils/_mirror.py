@@ -1,9 +1,10 @@
 # Copyright (c) kollaprep.registry contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Copy Kolla images into the local registry: the core behind the image_mirror module and bin/kollaprep-mirror.
+"""The copy engine: Kolla images from a source into a destination (``_interfaces``: the two interfaces).
 
-Registry to registry, no Docker engine in the path:
+The core behind the image_mirror module, bin/kollaprep-mirror and the offline bundle's export (a run into an
+``ArchiveDestination``). Byte level, no Docker engine in the path (except the engine source, which pushes itself):
 
 - manifests are copied byte for byte (digest preserving), every blob is streamed with bounded memory and its
   sha256 checked on the way;
@@ -14,12 +15,11 @@ Registry to registry, no Docker engine in the path:
   same tags (its catalog, in the namespaces of this run, plus the images of this run found there) and maps each
   blob to a repository to mount it from (:meth:`Mirror.blob_index`);
 - images and blobs are copied in parallel (two pools of ``workers`` threads: images, blobs);
-- a manifest is pushed only after all its blobs, an index only after its child manifests, so a tag never points
+- a manifest is put only after all its blobs, an index only after its child manifests, so a tag never points
   at an incomplete image; a rerun after an interruption reuses every blob that landed.
 
-Sources implement :class:`Source`. ``RegistrySource`` reads a registry; ``EngineSource`` pushes images present in
-the local Docker engine (docker-py, imported only there); an archive source (offline bundle) can implement the
-same byte-level interface as ``RegistrySource`` (head_manifest, get_manifest, open_blob, list_repositories).
+Layers: ``_image_ref`` (names) and ``_registry_client`` (HTTP, manifests) below; ``_sources`` and
+``_destinations`` implement the interfaces; this file builds the image list and runs the copy.
 """
 
 from __future__ import annotations
@@ -32,6 +32,12 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from ansible_collections.kollaprep.registry.plugins.module_utils._bundle_format import BundleError
+from ansible_collections.kollaprep.registry.plugins.module_utils._destinations import (
+    ArchiveDestination,
+    RegistryDestination,
+)
+from ansible_collections.kollaprep.registry.plugins.module_utils._interfaces import Destination, Source
 from ansible_collections.kollaprep.registry.plugins.module_utils._image_ref import (
     ImageRef,
     InvalidReference,
@@ -50,8 +56,8 @@ from ansible_collections.kollaprep.registry.plugins.module_utils._registry_clien
     StorageFull,
     Unreachable,
     backoff_delay,
+    image_parts,
     is_index,
-    manifest_blobs,
     manifest_children,
     platform_matches,
     platform_string,
@@ -242,142 +248,10 @@ def expand_images(images, source, *, all_images: bool, tag: str | None, src_regi
     return images
 
 
-# --------------------------------------------------------------------------------------------------------------
-# Sources
-
-
-class Source:
-    """What the mirror reads from. Byte-level sources (registry, archive) implement the four methods below."""
-
-    kind = "abstract"
-    byte_level = True
-
-    def head_manifest(self, ref: ImageRef) -> dict | None:  # pragma: no cover - interface
-        raise NotImplementedError
-
-    def get_manifest(self, ref: ImageRef, reference: str) -> tuple[bytes, str, str]:  # pragma: no cover
-        raise NotImplementedError
-
-    def open_blob(self, ref: ImageRef, digest: str):  # pragma: no cover
-        raise NotImplementedError
-
-    def list_repositories(self, namespace: str) -> list[str]:  # pragma: no cover
-        raise NotImplementedError
-
-    def close(self) -> None:
-        pass
-
-
-class RegistrySource(Source):
-    """A registry; one client per host (references may name other hosts; they all get the src_* settings)."""
-
-    kind = "registry"
-
-    def __init__(self, host: str, **client_options):
-        self.host = host
-        self._options = client_options
-        self._clients: dict[str, RegistryClient] = {}
-        self._lock = threading.Lock()
-        self.client(host)
-
-    def client(self, host: str | None = None) -> RegistryClient:
-        host = host or self.host
-        with self._lock:
-            client = self._clients.get(host)
-            if client is None:
-                client = self._clients[host] = RegistryClient(host, side="src", **self._options)
-            return client
-
-    def _for(self, ref: ImageRef) -> RegistryClient:
-        return self.client(ref.api_host)
-
-    def head_manifest(self, ref):
-        return self._for(ref).head_manifest(ref.repository, ref.reference)
-
-    def get_manifest(self, ref, reference):
-        return self._for(ref).get_manifest(ref.repository, reference)
-
-    def open_blob(self, ref, digest):
-        return self._for(ref).open_blob(ref.repository, digest)
-
-    def list_repositories(self, namespace):
-        prefix = namespace.strip("/") + "/" if namespace else ""
-        return sorted(r for r in self.client().catalog() if r.startswith(prefix))
-
-    def close(self):
-        for client in self._clients.values():
-            client.close()
-
-
-class EngineSource(Source):
-    """Images present in the local Docker engine (kolla-build output), pushed by the engine itself."""
-
-    kind = "engine"
-    byte_level = False
-
-    def __init__(self, docker_host: str | None = None, timeout: float = 600.0):
-        try:
-            import docker
-        except ImportError as exc:
-            raise MirrorError(
-                "source=engine needs the Docker SDK for Python (docker-py) on the host that runs the copy: "
-                "install it (pip install docker / apt-get install python3-docker) or use source=registry"
-            ) from exc
-        self._docker = docker
-        try:
-            if docker_host:
-                self.client = docker.DockerClient(base_url=docker_host, timeout=int(timeout))
-            else:
-                self.client = docker.from_env(timeout=int(timeout))
-            self.client.ping()
-        except docker.errors.DockerException as exc:
-            raise MirrorError("cannot talk to the local Docker engine: %s" % exc) from exc
-        self._lock = threading.Lock()
-
-    def close(self) -> None:
-        self.client.close()
-
-    def push(self, spec: ImageSpec, dest: RegistryClient, result: ImageResult, check_mode: bool) -> None:
-        docker = self._docker
-        try:
-            image = self.client.images.get(spec.local_name)
-        except docker.errors.ImageNotFound as exc:
-            raise NotFound("image %s is not present in the local Docker engine" % spec.local_name, 404) from exc
-        result.source_digest = image.id
-        dest_name = "%s/%s" % (dest.host, spec.dest_repo)
-        head = dest.head_manifest(spec.dest_repo, spec.dest_reference)
-        result.before_digest = head["digest"] if head else None
-        known = {rd.split("@", 1)[1] for rd in image.attrs.get("RepoDigests") or [] if rd.startswith(dest_name + "@")}
-        if head and head["digest"] in known:
-            result.status = STATUS_SKIPPED
-            result.destination_digest = head["digest"]
-            return
-        if check_mode:
-            result.status = STATUS_WOULD_COPY
-            return
-        if not image.tag(dest_name, spec.dest_reference):
-            raise RegistryError("could not tag %s as %s:%s" % (spec.local_name, dest_name, spec.dest_reference))
-        auth = {"username": dest.username, "password": dest.password} if dest.username else None
-        pushed = None
-        try:
-            for line in self.client.api.push(
-                dest_name, spec.dest_reference, stream=True, decode=True, auth_config=auth
-            ):
-                if line.get("error"):
-                    raise RegistryError("engine push of %s failed: %s" % (dest_name, line["error"]))
-                aux = line.get("aux") or {}
-                if aux.get("Digest"):
-                    pushed = aux["Digest"]
-        except docker.errors.APIError as exc:
-            raise RegistryError("engine push of %s failed: %s" % (dest_name, exc)) from exc
-        result.destination_digest = pushed
-        result.digest_preserved = False
-        result.status = STATUS_COPIED
-
-
 class _CheckedStream:
-    """Iterate a source blob in CHUNK_SIZE pieces, hashing on the way; the last step raises DigestMismatch when the
-    bytes (count or sha256) are not what the manifest says, so the upload never completes with a bad blob."""
+    """A source blob, hashed on the way: iterated in CHUNK_SIZE pieces (an upload) or read (an archive writer); the
+    last step raises DigestMismatch when the bytes (count or sha256) are not what the manifest says, so a copy never
+    completes with a bad blob."""
 
     def __init__(self, stream, digest: str, length: int | None, source: str = "src"):
         self.stream = stream
@@ -385,6 +259,22 @@ class _CheckedStream:
         self.length = length
         self.source = source
         self.moved = 0
+        self._pieces = None
+
+    def read(self, size: int = CHUNK_SIZE) -> bytes:
+        if self._pieces is None:
+            self._pieces = iter(self)
+            self._buffer = b""
+        while len(self._buffer) < size:
+            piece = next(self._pieces, None)
+            if piece is None:
+                break
+            self._buffer += piece
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data
+
+    def close(self, broken: bool = False) -> None:
+        self.stream.close(broken=broken)
 
     def __iter__(self):
         hasher = hashlib.sha256()
@@ -415,7 +305,7 @@ class Mirror:
     def __init__(
         self,
         source: Source,
-        dest: RegistryClient,
+        dest: Destination | RegistryClient,
         *,
         workers: int = 8,
         platforms=None,
@@ -427,7 +317,7 @@ class Mirror:
         if workers < 1:
             raise MirrorError("workers must be at least 1")
         self.source = source
-        self.dest = dest
+        self.dest = as_destination(dest)
         self.workers = workers
         self.platforms = [p.strip().lower() for p in platforms or [] if p and p.strip()]
         for platform in self.platforms:
@@ -436,7 +326,7 @@ class Mirror:
         self.check_mode = check_mode
         self.progress = progress
         self.blob_retries = blob_retries
-        self._sleep = sleep or getattr(dest, "_sleep", time.sleep)
+        self._sleep = sleep or getattr(getattr(self.dest, "client", None), "_sleep", time.sleep)
         self._lock = threading.Lock()
         self._repo_blobs: dict[tuple[str, str], Future] = {}
         self._digest_home: dict[str, Future] = {}
@@ -482,7 +372,14 @@ class Mirror:
             if self.source.byte_level:
                 self._copy_image(spec, result)
             else:
-                self.source.push(spec, self.dest, result, self.check_mode)
+                outcome = self.source.push(
+                    spec.local_name, self.dest, spec.dest_repo, spec.dest_reference, self.check_mode
+                )
+                result.status = outcome["status"]
+                result.source_digest = outcome["source_digest"]
+                result.before_digest = outcome["before_digest"]
+                result.destination_digest = outcome["destination_digest"]
+                result.digest_preserved = False  # the engine makes the manifest: its digest is the push's
         except (RegistryError, ManifestError, MirrorError) as exc:
             result.status = STATUS_FAILED
             result.msg = str(exc)
@@ -569,6 +466,7 @@ class Mirror:
         if result.before_digest == expected:
             result.status = STATUS_SKIPPED
             result.destination_digest = expected
+            self.dest.note_present(spec.dest_repo, spec.dest_reference, expected)
             return
         if self.check_mode:
             result.status = STATUS_WOULD_COPY
@@ -581,24 +479,18 @@ class Mirror:
                 top_body, top_type, got = self.source.get_manifest(src_ref, src_digest)
                 if got != src_digest:
                     raise DigestMismatch("src manifest %s has digest %s, expected %s" % (src_ref, got, src_digest))
-        if is_index(top_type):
-            if children is None:
-                children = self._select_children(manifest_children(top_body), spec)
-            # Child manifests first (their blobs first of all), then the index.
-            child_docs = []
-            blobs: dict[str, dict] = {}
-            for child in children:
-                body, media_type, digest = self.source.get_manifest(src_ref, child["digest"])
-                if is_index(media_type):
-                    raise ManifestError("%s: nested index %s is not supported" % (src_ref, digest))
-                child_docs.append((body, media_type, digest))
-                for desc in manifest_blobs(body):
-                    blobs.setdefault(desc["digest"], desc)
-            self._copy_blobs(src_ref, spec.dest_repo, list(blobs.values()), result)
-            for body, media_type, digest in child_docs:
-                self.dest.put_manifest(spec.dest_repo, digest, body, media_type)
-        else:
-            self._copy_blobs(src_ref, spec.dest_repo, manifest_blobs(top_body), result)
+        if is_index(top_type) and children is None:
+            children = self._select_children(manifest_children(top_body), spec)
+        try:
+            parts, blobs = image_parts(
+                top_body, top_type, lambda digest: self.source.get_manifest(src_ref, digest), children
+            )
+        except ManifestError as exc:
+            raise ManifestError("%s: %s" % (src_ref, exc)) from exc
+        # Blobs first, then the child manifests, then the index: a tag never points at an incomplete image.
+        self._copy_blobs(src_ref, spec.dest_repo, blobs, result)
+        for digest, body, media_type in parts:
+            self.dest.put_manifest(spec.dest_repo, digest, body, media_type)
         result.destination_digest = self.dest.put_manifest(spec.dest_repo, spec.dest_reference, top_body, top_type)
         if result.destination_digest != expected:
             raise DigestMismatch(
@@ -687,20 +579,12 @@ class Mirror:
             # The destination said its storage is full: no further upload of this run can succeed.
             raise StorageFull("blob %s not sent: %s" % (digest, self._full), 507)
         if mount_from is None:
-            if self.dest.head_blob(repo, digest) is not None:
+            if self.dest.blob_size(repo, digest) is not None:
                 return "present", 0
             elsewhere = self.blob_index().result().get(digest)
             if elsewhere and elsewhere != repo:
-                location = self.dest.start_upload(repo, mount=digest, mount_from=elsewhere)
-                if location is None:
-                    return "mounted", 0
-            else:
-                location = self.dest.start_upload(repo)
-        else:
-            location = self.dest.start_upload(repo, mount=digest, mount_from=mount_from)
-            if location is None:
-                return "mounted", 0
-        return "uploaded", self._stream_blob(src_ref, repo, desc, location)
+                mount_from = elsewhere  # a stale entry: the refused mount falls back to an upload
+        return self._transfer(src_ref, repo, desc, mount_from)
 
     # -- blobs an earlier run left in the destination
     def blob_index(self) -> Future:
@@ -746,52 +630,53 @@ class Mirror:
         repo, reference = candidate
         try:
             body, media_type, _digest = self.dest.get_manifest(repo, reference)
-            bodies = [body]
-            if is_index(media_type):
-                bodies = [self.dest.get_manifest(repo, c["digest"])[0] for c in manifest_children(body)[:8]]
-            return repo, [d["digest"] for b in bodies for d in manifest_blobs(b)]
+            children = manifest_children(body)[:8] if is_index(media_type) else None
+            _parts, blobs = image_parts(body, media_type, lambda d: self.dest.get_manifest(repo, d), children)
+            return repo, [d["digest"] for d in blobs]
         except (RegistryError, OSError, http.client.HTTPException, ValueError):
             return repo, []
 
-    def _stream_blob(self, src_ref: ImageRef, repo: str, desc: dict, location: str | None) -> int:
-        digest = desc["digest"]
-        size = desc.get("size")
+    def _opener(self, src_ref: ImageRef, desc: dict):
+        """A way to open the source blob, checked against the manifest's length and digest on the way."""
+        digest, size = desc["digest"], desc.get("size")
         if not digest.startswith("sha256:"):
             raise ManifestError("blob %s: only sha256 digests are supported" % digest)
+
+        def open_blob() -> _CheckedStream:
+            stream = self.source.open_blob(src_ref, digest)
+            length = size if isinstance(size, int) and size >= 0 else stream.length
+            if stream.length is not None and length is not None and stream.length != length:
+                stream.close(broken=True)
+                raise DigestMismatch("src blob %s is %d bytes, the manifest says %d" % (digest, stream.length, length))
+            return _CheckedStream(stream, digest, length, source="src registry %s" % src_ref.registry)
+
+        return open_blob
+
+    def _transfer(self, src_ref: ImageRef, repo: str, desc: dict, mount_from: str | None) -> tuple[str, int]:
+        """dest.place_blob with the run's retries: a failed attempt is abandoned (the registry expires its upload
+        session) and the next one starts afresh; missing, refused and full are final."""
+        open_blob = self._opener(src_ref, desc)
         attempt = 0
         while True:
-            stream = None
             try:
-                if location is None:
-                    location = self.dest.start_upload(repo)
-                stream = self.source.open_blob(src_ref, digest)
-                length = size if isinstance(size, int) and size >= 0 else stream.length
-                if stream.length is not None and length is not None and stream.length != length:
-                    raise DigestMismatch(
-                        "src blob %s is %d bytes, the manifest says %d" % (digest, stream.length, length)
-                    )
-                checked = _CheckedStream(stream, digest, length, source="src registry %s" % src_ref.registry)
-                self.dest.finish_upload(repo, location, digest, iter(checked), length)
-                return checked.moved
+                return self.dest.place_blob(repo, desc, open_blob, mount_from)
             except (NotFound, AuthError, StorageFull):
                 raise
             except (RegistryError, OSError, http.client.HTTPException) as exc:
-                if stream is not None:
-                    stream.close(broken=True)
-                location = None  # an upload session that saw an error is abandoned; the registry expires it
                 if attempt >= self.blob_retries:
                     if isinstance(exc, RegistryError):
                         raise
-                    raise Unreachable("copying blob %s to %s failed: %s" % (digest, repo, exc)) from exc
+                    raise Unreachable("copying blob %s to %s failed: %s" % (desc["digest"], repo, exc)) from exc
                 self._sleep(backoff_delay(attempt))
                 attempt += 1
+                mount_from = None
 
 
 def mirror(
     images,
     *,
     source: Source,
-    dest: RegistryClient,
+    dest: Destination | RegistryClient,
     tag: str | None,
     src_registry: str,
     src_namespace: str,
@@ -813,3 +698,52 @@ def mirror(
     )
     engine = Mirror(source, dest, workers=workers, platforms=platforms, check_mode=check_mode, progress=progress)
     return engine.run(specs, bad)
+
+
+def as_destination(dest):
+    """A Destination; a bare RegistryClient is wrapped in a RegistryDestination."""
+    return RegistryDestination(dest) if isinstance(dest, RegistryClient) else dest
+
+
+def export_bundle(
+    path: str,
+    specs,
+    source,
+    *,
+    include_registry_image: bool = True,
+    registry_image: str = "registry:2",
+    engine=None,
+    workers: int = 8,
+    check_mode: bool = False,
+):
+    """An export: a mirror run of ``specs`` from ``source`` into the offline bundle at ``path`` (written only when
+    its content differs from the archive already there). Returns the ArchiveDestination's ExportReport."""
+    seen = set()
+    for spec in specs:
+        key = (spec.dest_repo, spec.dest_reference)
+        if key in seen:
+            raise BundleError("image %s:%s is requested twice" % key)
+        seen.add(key)
+    dest = ArchiveDestination(path, registry_image=registry_image if include_registry_image else None, engine=engine)
+    try:
+        run = Mirror(source, dest, workers=workers, check_mode=check_mode).run(specs)
+        if run.failed:
+            lines = ["%s (%s)" % (r.image, r.msg) for r in run.failed]
+            raise BundleError(
+                "%d of %d images could not be exported: %s" % (len(lines), len(run.results), "; ".join(lines))
+            )
+        report = dest.commit(check_mode=check_mode, pending=run.changed)
+        if check_mode:
+            # Nothing was fetched for the images a real run would copy: report what the source named.
+            report.images = [
+                {
+                    "repository": spec.dest_repo,
+                    "tag": None if spec.dest_reference.startswith("sha256:") else spec.dest_reference,
+                    "digest": run.results[i].source_digest,
+                    "media_type": None,
+                }
+                for i, spec in enumerate(specs)
+            ]
+        return report
+    finally:
+        dest.close()

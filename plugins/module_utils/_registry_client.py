@@ -234,6 +234,27 @@ def manifest_children(body: bytes | dict) -> list[dict]:
     return [_descriptor(entry, "child manifest") for entry in doc["manifests"] or []]
 
 
+def image_parts(body: bytes, media_type: str, fetch, children: list[dict] | None = None):
+    """What one image is made of: ([(digest, bytes, media type) of each child manifest], [blob descriptors]).
+
+    An image manifest has no children and needs its config and layers; an index needs its children (``children``,
+    a selection of its descriptors, or all of them), each read with ``fetch(digest) -> (bytes, media type,
+    digest)``, and their blobs, shared ones once. A nested index is refused. The one resolution of an image the
+    copy engine and the archive writer share.
+    """
+    if not is_index(media_type):
+        return [], manifest_blobs(body)
+    parts, blobs = [], {}
+    for child in manifest_children(body) if children is None else children:
+        child_body, child_type, digest = fetch(child["digest"])
+        if is_index(child_type):
+            raise ManifestError("nested index %s is not supported" % digest)
+        parts.append((digest, child_body, child_type))
+        for desc in manifest_blobs(child_body):
+            blobs.setdefault(desc["digest"], desc)
+    return parts, list(blobs.values())
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Transport
 
@@ -831,40 +852,7 @@ class RegistryClient:
                 path = link[link.index("<") + 1 : link.index(">")]
         return repos
 
-    def list_tags(self, repo: str) -> list[str]:
-        resp = self.request("GET", "/v2/%s/tags/list" % repo, scope=self.pull_scope(repo))
-        if resp.status != 200:
-            self._fail(resp, "tag list of %s" % repo)
-        return json.loads(self.read(resp)).get("tags") or []
-
     def close(self) -> None:
         close = getattr(self._transport, "close", None)
         if close is not None:
             close()
-
-
-# The options every module uses to reach a registry, per side (src_/dest_): one argument spec, documented once in
-# the registry_connection doc fragment. Plain dicts, so this module still imports without Ansible.
-_SIDE_OPTIONS = {
-    "scheme": dict(type="str", choices=["https", "http"], default="https"),
-    "validate_certs": dict(type="bool", default=True),
-    "ca_path": dict(type="path"),
-    "username": dict(type="str"),
-    "password": dict(type="str", no_log=True),
-}
-
-
-def connection_argument_spec():
-    """src_* and dest_* connection options plus timeout and retries, for AnsibleModule(argument_spec=...)."""
-    spec = {"timeout": dict(type="float", default=60.0), "retries": dict(type="int", default=4)}
-    for side in ("src", "dest"):
-        for name, option in _SIDE_OPTIONS.items():
-            spec["%s_%s" % (side, name)] = dict(option)
-    return spec
-
-
-def connection_kwargs(params, side):
-    """RegistryClient keyword arguments for one side ("src" or "dest") from module parameters."""
-    kwargs = {name: params["%s_%s" % (side, name)] for name in _SIDE_OPTIONS}
-    kwargs.update(timeout=params["timeout"], retries=params["retries"])
-    return kwargs

@@ -27,11 +27,15 @@ import re
 import shutil
 from dataclasses import dataclass, field
 
+from ansible_collections.kollaprep.registry.plugins.module_utils._image_ref import (
+    InvalidReference,
+    validate_repository,
+    validate_tag,
+)
+
 V2 = "docker/registry/v2"
 _SHA256 = re.compile(r"^sha256:([0-9a-f]{64})$")
 _HEX = re.compile(r"^[0-9a-f]{64}$")
-_REPO_COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*$")
-_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
 MAX_MANIFEST = 4 * 1024 * 1024  # Distribution refuses larger manifests
 
 
@@ -51,18 +55,18 @@ def digest_hex(digest: str) -> str:
 
 
 def check_repository(repo: str) -> str:
-    if not isinstance(repo, str) or not repo or len(repo) > 255:
-        raise TreeError("bad repository name %r" % (repo,))
-    for component in repo.split("/"):
-        if not _REPO_COMPONENT.match(component):
-            raise TreeError("bad repository name %r (component %r)" % (repo, component))
-    return repo
+    """A repository name as Docker's grammar allows it (``_image_ref``'s check), else TreeError."""
+    try:
+        return validate_repository(repo) if isinstance(repo, str) else validate_repository("")
+    except InvalidReference as exc:
+        raise TreeError("bad repository name %r: %s" % (repo, exc)) from exc
 
 
 def check_tag(tag: str) -> str:
-    if not isinstance(tag, str) or not _TAG.match(tag):
-        raise TreeError("bad tag %r" % (tag,))
-    return tag
+    try:
+        return validate_tag(tag)
+    except InvalidReference as exc:
+        raise TreeError("bad tag %r: %s" % (tag, exc)) from exc
 
 
 def blob_path(digest: str) -> str:

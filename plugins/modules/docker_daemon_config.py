@@ -93,6 +93,8 @@ options:
       - Additional C(dockerd) command-line text to check for conflicts, for setups that start dockerd another way.
     type: str
     default: ""
+requirements:
+  - Python 3 on the target (standard library only); C(systemctl) for O(check_flag_conflicts) under systemd.
 notes:
   - Docker reads the file when it starts, and a few keys again on C(SIGHUP) (C(systemctl reload docker)). When the
     module reports a change, reload Docker if RV(restart_required) is false, else restart it. The role

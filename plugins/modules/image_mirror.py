@@ -23,7 +23,7 @@ description:
     child manifests), so a tag never points at an incomplete image; a rerun after an interruption finishes the job.
   - An image whose digest already matches at the destination costs two HEAD requests and is reported C(skipped).
   - Runs on the host that reaches both registries, usually the deployment host. Needs only the Python standard
-    library, except O(source=engine), which needs the Docker SDK for Python.
+    library; O(source=engine) talks to the Docker engine's API over its socket.
   - The module fails when any image failed, and still returns the result of every image.
 author:
   - kollaprep developers (@kollaprep)
@@ -109,6 +109,9 @@ options:
     description: Parallel transfers, across images and across blobs.
     type: int
     default: 8
+requirements:
+  - Python 3 on the host that runs the copy (standard library only).
+  - O(source=engine) - a Docker engine at C($DOCKER_HOST) or C(/var/run/docker.sock) (its API, no Python SDK).
 notes:
   - Upload sessions left by an interrupted run are abandoned; the registry expires them. Blobs that landed are reused.
   - Registries mount only from a named repository. To find one for blobs an earlier run left, the first upload of
@@ -252,20 +255,25 @@ failed_images:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kollaprep.registry.plugins.module_utils._bundle import ArchiveSource, BundleError
+from ansible_collections.kollaprep.registry.plugins.module_utils._bundle_format import BundleError
 from ansible_collections.kollaprep.registry.plugins.module_utils._mirror import (
     STATUS_COPIED,
     STATUS_WOULD_COPY,
-    EngineSource,
     MirrorError,
-    RegistrySource,
     mirror,
+)
+from ansible_collections.kollaprep.registry.plugins.module_utils._module_args import (
+    connection_argument_spec,
+    connection_kwargs,
 )
 from ansible_collections.kollaprep.registry.plugins.module_utils._registry_client import (
     RegistryClient,
     RegistryError,
-    connection_argument_spec,
-    connection_kwargs,
+)
+from ansible_collections.kollaprep.registry.plugins.module_utils._sources import (
+    ArchiveSource,
+    EngineSource,
+    RegistrySource,
 )
 
 

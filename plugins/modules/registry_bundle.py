@@ -131,9 +131,13 @@ options:
     type: bool
     default: true
   workers:
-    description: Parallel manifest look-ups during export.
+    description: Parallel transfers during export (the copy engine's image and blob workers).
     type: int
     default: 8
+requirements:
+  - Python 3 on the host (standard library only).
+  - The registry image in or from a Docker engine at O(docker_host), when O(include_registry_image) (export) or
+    O(load_registry_image) (import) is true.
 notes:
   - Import verifies every member it lays down. Blobs already in O(data_dir) with the right size (their paths are
     content addressed) and identical link files are not read from the archive again; O(mode=verify) reads everything.
@@ -254,28 +258,29 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kollaprep.registry.plugins.module_utils._bundle import (
-    BundleError,
-    BundleReader,
-    DockerEngine,
+from ansible_collections.kollaprep.registry.plugins.module_utils._bundle_format import BundleError, BundleReader
+from ansible_collections.kollaprep.registry.plugins.module_utils._bundle_import import (
     Importer,
     check_served,
-    export_bundle,
     verify_bundle,
 )
+from ansible_collections.kollaprep.registry.plugins.module_utils._engine import DockerEngine, EngineError
 from ansible_collections.kollaprep.registry.plugins.module_utils._mirror import (
     MirrorError,
-    RegistrySource,
     build_specs,
     expand_images,
+    export_bundle,
+)
+from ansible_collections.kollaprep.registry.plugins.module_utils._module_args import (
+    connection_argument_spec,
+    connection_kwargs,
 )
 from ansible_collections.kollaprep.registry.plugins.module_utils._registry_client import (
     ManifestError,
     RegistryClient,
     RegistryError,
-    connection_argument_spec,
-    connection_kwargs,
 )
+from ansible_collections.kollaprep.registry.plugins.module_utils._sources import RegistrySource
 
 
 def _export(module, p):
@@ -445,7 +450,7 @@ def main():
             result = _import(module, p)
         else:
             result = _verify(module, p)
-    except (BundleError, MirrorError, RegistryError, ManifestError) as exc:
+    except (BundleError, EngineError, MirrorError, RegistryError, ManifestError) as exc:
         module.fail_json(msg="registry_bundle (%s of %s): %s" % (p["mode"], p["path"], exc))
     except OSError as exc:
         module.fail_json(msg="registry_bundle (%s of %s): %s: %s" % (p["mode"], p["path"], type(exc).__name__, exc))

@@ -29,10 +29,13 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    details: Reads the tree and returns the orphans it would remove; nothing is removed.
   diff_mode:
     support: full
+    details: Lists each orphan as C(repository@digest) before and nothing after.
   idempotent:
     support: full
+    details: A second run finds no orphan and reports C(changed=false).
 options:
   root:
     description:

@@ -20,12 +20,16 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from ansible_collections.kollaprep.registry.plugins.module_utils import _bundle as b
+from ansible_collections.kollaprep.registry.plugins.module_utils import _bundle_format as b
+from ansible_collections.kollaprep.registry.plugins.module_utils import _bundle_import as bi
+from ansible_collections.kollaprep.registry.plugins.module_utils import _engine as beng
 from ansible_collections.kollaprep.registry.plugins.module_utils import _mirror as mm
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
+from ansible_collections.kollaprep.registry.plugins.module_utils import _sources as bsrc
+from ansible_collections.kollaprep.registry.plugins.module_utils import _sources as sources
 
 from tests.testbed import generator
-from tests.testbed.ansible import ansible_env, run_playbook
+from tests.testbed.ansible import ansible_env, run_playbook_file
 
 pytestmark = pytest.mark.integration
 
@@ -63,7 +67,7 @@ def snapshot(root: Path) -> dict:
 
 
 def served_all(reg, images):
-    report = b.check_served(client(reg), images)
+    report = bi.check_served(client(reg), images)
     assert report["missing"] == [] and report["wrong"] == [], report
     return report["ok"]
 
@@ -78,14 +82,14 @@ def exported(registry_factory, tmp_path_factory):
     multi = generator.generate(
         up.host, images=["cron"], layer_size=8 * 1024, tag="multi", media_type="oci", multiarch=True
     )
-    source = mm.RegistrySource(up.host, scheme="http")
+    source = sources.RegistrySource(up.host, scheme="http")
     small = work / "small.tar"
-    b.export_bundle(str(small), specs_for(up, ["base", "cron"]), source, include_registry_image=False)
+    mm.export_bundle(str(small), specs_for(up, ["base", "cron"]), source, include_registry_image=False)
     full = work / "full.tar"
     names = ["%s:%s" % (i.name, i.tag) for i in images + multi]
-    report = b.export_bundle(str(full), specs_for(up, names), source, include_registry_image=True)
+    report = mm.export_bundle(str(full), specs_for(up, names), source, include_registry_image=True)
     assert report.changed and report.registry_image["name"] == "registry:2"
-    again = b.export_bundle(str(full), specs_for(up, names), source, include_registry_image=True)
+    again = mm.export_bundle(str(full), specs_for(up, names), source, include_registry_image=True)
     assert not again.changed, "a second export of the same set rewrote the archive"
     up_tree = tree(up.storage)
     source.close()
@@ -113,10 +117,10 @@ def test_roundtrip_without_upstream(exported, registry_factory, tmp_path):
     full, expected = exported["full"], exported["expected"]
     workdir = tmp_path / "reg"
     data = workdir / "data"
-    check = b.Importer(str(full), str(data), check_mode=True).run()
+    check = bi.Importer(str(full), str(data), check_mode=True).run()
     assert check.changed and check.files_placed > 0 and not data.exists()
     # The registry image of the archive is the one the engine has: not loaded again.
-    real = b.Importer(str(full), str(data)).run()
+    real = bi.Importer(str(full), str(data)).run()
     assert real.changed and real.files_placed == check.files_placed and not real.registry_image_loaded
     reg = registry_factory.start("kp-bdl-rt", workdir=workdir)
     assert served_all(reg, real.images) == len(expected)
@@ -134,7 +138,7 @@ def test_roundtrip_without_upstream(exported, registry_factory, tmp_path):
     assert rc.sha256_digest(blob) == layer["digest"]
     # Second import, registry running: nothing changes.
     before = snapshot(data)
-    again = b.Importer(str(full), str(data)).run()
+    again = bi.Importer(str(full), str(data)).run()
     assert not again.changed and again.files_placed == 0
     assert snapshot(data) == before
 
@@ -163,7 +167,7 @@ def test_truncated_and_corrupt_archives_refused_data_untouched(exported, registr
     work, small, full = exported["work"], exported["small"], exported["full"]
     workdir = tmp_path / "reg"
     data = workdir / "data"
-    b.Importer(str(small), str(data), load_registry_image=False).run()
+    bi.Importer(str(small), str(data), load_registry_image=False).run()
     before = snapshot(data)
     size = full.stat().st_size
     for cut in (size // 3, size - 1024 * 3):
@@ -171,18 +175,18 @@ def test_truncated_and_corrupt_archives_refused_data_untouched(exported, registr
         with open(full, "rb") as fin, open(broken, "wb") as fout:
             fout.write(fin.read(cut))
         with pytest.raises(b.BundleCorrupt, match="truncated"):
-            b.Importer(str(broken), str(data), load_registry_image=False).run()
+            bi.Importer(str(broken), str(data), load_registry_image=False).run()
         assert snapshot(data) == before
     corrupt = work / "corrupt.tar"
     # A blob the data dir lacks (import skips reading blobs already in place; verify reads everything).
     victim = _flip_blob_byte(full, corrupt, avoid=_index(small)["blobs"])
     with pytest.raises(b.BundleCorrupt, match=b.digest_hex(victim)):
-        b.Importer(str(corrupt), str(data), load_registry_image=False).run()
+        bi.Importer(str(corrupt), str(data), load_registry_image=False).run()
     assert snapshot(data) == before
     with pytest.raises(b.BundleCorrupt, match="corrupt"):
-        b.verify_bundle(str(corrupt))
+        bi.verify_bundle(str(corrupt))
     # The good archive on top of the existing data: shared files are left as they are, everything is served.
-    report = b.Importer(str(full), str(data), load_registry_image=False).run()
+    report = bi.Importer(str(full), str(data), load_registry_image=False).run()
     assert report.changed and report.files_present > 0
     after = snapshot(data)
     for rel, meta in before.items():
@@ -194,7 +198,7 @@ def test_truncated_and_corrupt_archives_refused_data_untouched(exported, registr
 
 KILLER = """
 import os, signal, sys
-from ansible_collections.kollaprep.registry.plugins.module_utils._bundle import Importer
+from ansible_collections.kollaprep.registry.plugins.module_utils._bundle_import import Importer
 path, data, phase, after = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 seen = []
 def hook(p, name):
@@ -222,17 +226,17 @@ def test_killed_import_is_finished_by_a_rerun(exported, registry_factory, tmp_pa
     assert list((data / b.STAGING_DIR).iterdir()), "the killed run left no staging"
     placed = [p for p in (data / "docker").rglob("*") if p.is_file()]
     assert len(placed) == 40
-    report = b.Importer(str(full), str(data), load_registry_image=False).run()
+    report = bi.Importer(str(full), str(data), load_registry_image=False).run()
     assert report.changed and report.files_present == 40
     assert not (data / b.STAGING_DIR).exists()
-    assert not b.Importer(str(full), str(data), load_registry_image=False).run().changed
+    assert not bi.Importer(str(full), str(data), load_registry_image=False).run().changed
     reg = registry_factory.start("kp-bdl-kill", workdir=workdir)
     assert served_all(reg, report.images) == len(exported["expected"])
 
 
 def test_archive_source_into_running_registry(exported, registry_factory):
     dest_reg = registry_factory.start("kp-bdl-mirror")
-    source = b.ArchiveSource(str(exported["full"]))
+    source = bsrc.ArchiveSource(str(exported["full"]))
     try:
         names = ["%s:%s" % (repo.split("/", 1)[1], tag) for repo, tag in exported["expected"]]
         specs, bad = mm.build_specs(names, tag=None, src_registry="bundle.invalid", src_namespace=NS)
@@ -247,119 +251,8 @@ def test_archive_source_into_running_registry(exported, registry_factory):
     assert served_all(dest_reg, source.index["images"]) == len(exported["expected"])
 
 
-PLAYBOOK = """\
-- name: registry_bundle four steps
-  hosts: localhost
-  connection: local
-  gather_facts: false
-  vars:
-    export_args: &export
-      mode: export
-      path: "{work}/mod.tar"
-      src_registry: "{src}"
-      src_scheme: http
-      tag: "{tag}"
-      images: [base, cron, kolla-toolbox]
-      include_registry_image: false
-    import_args: &import
-      mode: import
-      path: "{work}/mod.tar"
-      data_dir: "{work}/reg/data"
-      load_registry_image: false
-  tasks:
-    - name: Export, check mode
-      kollaprep.registry.registry_bundle: *export
-      check_mode: true
-      diff: true
-      register: echeck1
-    - name: Export
-      kollaprep.registry.registry_bundle: *export
-      register: ereal1
-    - name: Export, check mode again
-      kollaprep.registry.registry_bundle: *export
-      check_mode: true
-      register: echeck2
-    - name: Export again
-      kollaprep.registry.registry_bundle: *export
-      register: ereal2
-    - name: Import, check mode
-      kollaprep.registry.registry_bundle: *import
-      check_mode: true
-      diff: true
-      register: icheck1
-    - name: Import
-      kollaprep.registry.registry_bundle: *import
-      register: ireal1
-    - name: Import, check mode again
-      kollaprep.registry.registry_bundle: *import
-      check_mode: true
-      register: icheck2
-    - name: Import again
-      kollaprep.registry.registry_bundle: *import
-      register: ireal2
-    - name: Verify
-      kollaprep.registry.registry_bundle:
-        mode: verify
-        path: "{work}/mod.tar"
-      register: verify
-    - name: Make a truncated copy
-      ansible.builtin.shell: head -c 20000 {work}/mod.tar > {work}/cut.tar
-      changed_when: true
-    - name: A truncated archive is refused
-      kollaprep.registry.registry_bundle:
-        mode: import
-        path: "{work}/cut.tar"
-        data_dir: "{work}/reg/data"
-        load_registry_image: false
-      register: bad
-      ignore_errors: true
-    - name: Assert
-      ansible.builtin.assert:
-        that:
-          - echeck1 is changed
-          - echeck1.summary.images == 3
-          - echeck1.diff.after is search('openstack.kolla/cron:{tag}')
-          - ereal1 is changed
-          - ereal1.summary.archive_bytes > ereal1.summary.blob_bytes
-          - echeck2 is not changed
-          - ereal2 is not changed
-          - icheck1 is changed
-          - icheck1.summary.files_placed > 0
-          - ireal1 is changed
-          - ireal1.summary.files_placed == icheck1.summary.files_placed
-          - icheck2 is not changed
-          - ireal2 is not changed
-          - ireal2.summary.files_placed == 0
-          - verify is not changed
-          - verify.images | map(attribute='digest') | list == ereal1.images | map(attribute='digest') | list
-          - bad is failed
-          - bad.msg is search('truncated')
-"""
-
-VERIFY = """\
-- name: registry_bundle serves check
-  hosts: localhost
-  connection: local
-  gather_facts: false
-  tasks:
-    - name: Verify what the registry serves
-      kollaprep.registry.registry_bundle:
-        mode: verify
-        path: "{work}/mod.tar"
-        verify_archive: false
-        dest_registry: "{dest}"
-        dest_scheme: http
-      register: served
-    - name: Assert
-      ansible.builtin.assert:
-        that:
-          - served.served.ok == 3
-          - served.served.missing == []
-"""
-
-
-def _playbook(tmp_path, name, text):
-    res = run_playbook(tmp_path, name, text, env=ansible_env(KOLLAPREP_GEN_CACHE="off"))
+def _playbook(tmp_path, name, extra_vars):
+    res = run_playbook_file(name, tmp_path, extra_vars, env=ansible_env(KOLLAPREP_GEN_CACHE="off"))
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
     return res.stdout
 
@@ -367,77 +260,37 @@ def _playbook(tmp_path, name, text):
 def test_module_four_steps(registry_factory, tmp_path):
     src = registry_factory.start("kp-bdl-modsrc")
     generator.generate(src.host, count=3, layer_size=4096, tag=TAG)
-    out = _playbook(tmp_path, "bundle.yml", PLAYBOOK.format(work=tmp_path, src=src.host, tag=TAG))
+    extra = {"bundle_dir": str(tmp_path), "bundle_src_registry": src.host, "bundle_tag": TAG}
+    out = _playbook(tmp_path, "bundle_four_steps.yml", extra)
     assert "failed=0" in out and "ignored=1" in out
     src.stop()
     dest = registry_factory.start("kp-bdl-moddst", workdir=tmp_path / "reg")
-    _playbook(tmp_path, "served.yml", VERIFY.format(work=tmp_path, dest=dest.host))
+    _playbook(tmp_path, "bundle_served.yml", {"bundle_dir": str(tmp_path), "bundle_dest_registry": dest.host})
 
 
 def test_registry_image_loaded_and_tagged(exported, tmp_path):
     """The engine lacks the wanted name: import loads the archive's registry image (Engine API) and tags it."""
     name = "kp-bdl-it/registry:loaded-%d" % os.getpid()
-    engine = b.DockerEngine()
+    engine = beng.DockerEngine()
     try:
         assert engine.image_id(name) is None
         data = tmp_path / "data"
-        report = b.Importer(str(exported["small"]), str(data), registry_image=name).run()
+        report = bi.Importer(str(exported["small"]), str(data), registry_image=name).run()
         assert not report.registry_image_loaded  # small.tar has no registry image
-        report = b.Importer(str(exported["full"]), str(data), registry_image=name).run()
+        report = bi.Importer(str(exported["full"]), str(data), registry_image=name).run()
         assert report.registry_image_loaded and report.changed
         assert engine.image_id(name) == report.registry_image["id"]
-        again = b.Importer(str(exported["full"]), str(data), registry_image=name).run()
+        again = bi.Importer(str(exported["full"]), str(data), registry_image=name).run()
         assert not again.changed and not again.registry_image_loaded
     finally:
         subprocess.run(["/usr/bin/docker", "rmi", name], capture_output=True, check=False)
 
 
-MIRROR_FROM_ARCHIVE = """\
-- name: image_mirror from an offline bundle, four steps
-  hosts: localhost
-  connection: local
-  gather_facts: false
-  vars:
-    args: &args
-      source: archive
-      src_archive: "{archive}"
-      src_registry: bundle.invalid
-      dest_registry: "{dest}"
-      dest_scheme: http
-      images: [base, cron]
-      tag: "{tag}"
-  tasks:
-    - name: Check mode on an empty registry
-      kollaprep.registry.image_mirror: *args
-      check_mode: true
-      register: check1
-    - name: Real
-      kollaprep.registry.image_mirror: *args
-      register: real1
-    - name: Check mode again
-      kollaprep.registry.image_mirror: *args
-      check_mode: true
-      register: check2
-    - name: Real again
-      kollaprep.registry.image_mirror: *args
-      register: real2
-    - name: Assert the four steps
-      ansible.builtin.assert:
-        that:
-          - check1 is changed and check1.summary.would_copy == 2
-          - real1 is changed and real1.summary.copied == 2
-          - real1.images | map(attribute='digest_preserved') | list == [true, true]
-          - check2 is not changed and check2.summary.skipped == 2
-          - real2 is not changed and real2.summary.skipped == 2
-"""
-
-
 def test_image_mirror_module_archive_source(exported, registry_factory, tmp_path):
     """The mirror module's archive source: from the bundle into a running registry, upstream long gone."""
     dest = registry_factory.start("kp-bdl-modarch")
-    out = _playbook(
-        tmp_path, "mirror.yml", MIRROR_FROM_ARCHIVE.format(archive=exported["small"], dest=dest.host, tag=TAG)
-    )
+    extra = {"mirror_src_archive": str(exported["small"]), "mirror_dest_registry": dest.host, "mirror_tag": TAG}
+    out = _playbook(tmp_path, "image_mirror_from_archive.yml", extra)
     assert "failed=0" in out
     for repo in ("openstack.kolla/base", "openstack.kolla/cron"):
         assert client(dest).head_manifest(repo, TAG)["digest"] == exported["expected"][(repo, TAG)]

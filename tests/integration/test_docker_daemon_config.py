@@ -13,33 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.testbed.ansible import ansible_env
+from tests.testbed.ansible import ansible_env, run_playbook_file
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[2]
-PLAYBOOK = ROOT / "tests/integration/playbooks/daemon_config_run.yml"
+PLAYBOOK = "daemon_config_run.yml"
 DOCKERD = "/usr/sbin/dockerd"
 
 
 def run_module(tmp_path, check=False, diff=True, **options):
     """Run the module once; return its result dict (with ``failed``/``msg`` when it failed)."""
     extra = {"dc_" + k: v for k, v in options.items()}
-    vars_file = tmp_path / "vars.json"
-    vars_file.write_text(json.dumps(extra))
-    cmd = ["ansible-playbook", "-i", "localhost,", "-e", "@%s" % vars_file, str(PLAYBOOK)]
-    if check:
-        cmd.append("--check")
-    if diff:
-        cmd.append("--diff")
-    proc = subprocess.run(
-        cmd,
-        capture_output=True,
-        text=True,
-        env=ansible_env(ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json"),
-        cwd=str(ROOT),
-        timeout=180,
-        check=False,
+    flags = (["--check"] if check else []) + (["--diff"] if diff else [])
+    proc = run_playbook_file(
+        PLAYBOOK, tmp_path, extra, *flags, env=ansible_env(ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json"), timeout=180
     )
     try:
         out = json.loads(proc.stdout)

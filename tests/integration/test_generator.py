@@ -8,12 +8,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.testbed import clean_env
 from tests.testbed import generator as g
 
 pytestmark = pytest.mark.integration
@@ -191,8 +191,7 @@ def test_tls_and_basic_auth(registry_factory):
 
 
 def test_cli_prints_a_summary(plain, tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "AWS_CA_BUNDLE"}
-    env["PYTHONPATH"] = str(ROOT)
+    env = clean_env(PYTHONPATH=str(ROOT))  # the generator finds the collection's client by itself
     res = subprocess.run(
         [sys.executable, "-m", "tests.testbed.generator", "--registry", plain.host, "--images", "cron",
          "--layer-size", "2K", "--namespace", "kp-gen/cli", "--oci", "--multiarch", "--seed", "5", "--json"],
@@ -213,24 +212,17 @@ def test_cli_prints_a_summary(plain, tmp_path):
     assert bad.returncode == 1 and "unknown Kolla image" in bad.stderr
 
 
-def test_measure_40_images_of_4mib(plain, monkeypatch):
-    """40 images, 4 MiB layers (~170 MiB): time a first push and an idempotent re-push."""
+def test_40_images_of_4mib_and_an_idempotent_rerun(plain, monkeypatch):
+    """40 images, 4 MiB layers (~170 MiB), pushed then pushed again: the re-run uploads nothing. How long either
+    takes is bench/bench_generator.py's business (part of make bench), never an assertion here."""
     monkeypatch.setattr(g, "_MEMO", {})
-    start = time.monotonic()
     images = g.generate(plain.host, namespace="kp-gen/measure", count=40, layer_size=4 << 20)
-    first = time.monotonic() - start
     monkeypatch.setattr(g, "_MEMO", {})
-    start = time.monotonic()
     again = g.generate(plain.host, namespace="kp-gen/measure", count=40, layer_size=4 << 20)
-    second = time.monotonic() - start
     unique = sum(i.unique_bytes for i in images)
-    print(
-        f"\n[kp-gen] 40 images x 4 MiB layers: unique {unique / 2**20:.1f} MiB, first push {first:.2f} s "
-        f"({unique / 1e6 / first:.0f} MB/s), re-run {second:.2f} s"
-    )
     assert len(images) == 40 and unique > 40 * (4 << 20)
+    assert sum(i.uploaded_bytes for i in images) == unique
     assert sum(i.uploaded_bytes for i in again) == 0
     assert [i.digest for i in again] == [i.digest for i in images]
     nova_api = _manifest(plain, "kp-gen/measure/nova-api", "2024.1-debian-bookworm")
     assert nova_api.headers["Docker-Content-Digest"] == next(i.digest for i in images if i.name == "nova-api")
-    assert first < 120

@@ -25,9 +25,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from ansible_collections.kollaprep.registry.plugins.module_utils import _mirror as mm
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
+from ansible_collections.kollaprep.registry.plugins.module_utils import _sources as sources
 
 from tests.testbed import generator
-from tests.testbed.ansible import run_playbook
+from tests.testbed.ansible import run_playbook_file
 
 pytestmark = pytest.mark.integration
 
@@ -59,7 +60,7 @@ def dest_client(reg, **kw):
 
 
 def copy(src_reg, dest, images, *, tag=TAG, **kw):
-    source = mm.RegistrySource(src_reg.host, scheme="http")
+    source = sources.RegistrySource(src_reg.host, scheme="http")
     return mm.mirror(images, source=source, dest=dest, tag=tag, src_registry=src_reg.host, src_namespace=NS, **kw)
 
 
@@ -299,73 +300,10 @@ def test_token_auth_dest(src, registry_factory):
 # ------------------------------------------------------------------------------------------ module, CLI
 
 
-PLAYBOOK = """\
-- name: image_mirror four steps
-  hosts: localhost
-  connection: local
-  gather_facts: false
-  vars:
-    mirror_args: &args
-      src_registry: "{src}"
-      src_scheme: http
-      dest_registry: "{dest}"
-      dest_scheme: http
-      tag: "{tag}"
-      images: [base, cron, kolla-toolbox]
-  tasks:
-    - name: Check mode, first time
-      kollaprep.registry.image_mirror: *args
-      check_mode: true
-      diff: true
-      register: check1
-    - name: Real run
-      kollaprep.registry.image_mirror: *args
-      register: real1
-    - name: Check mode again
-      kollaprep.registry.image_mirror: *args
-      check_mode: true
-      diff: true
-      register: check2
-    - name: Real run again
-      kollaprep.registry.image_mirror: *args
-      register: real2
-    - name: A missing tag fails, naming the image
-      kollaprep.registry.image_mirror:
-        src_registry: "{src}"
-        src_scheme: http
-        dest_registry: "{dest}"
-        dest_scheme: http
-        tag: "{tag}"
-        images: [base, no-such-image]
-      register: bad
-      ignore_errors: true
-    - name: Assert
-      ansible.builtin.assert:
-        that:
-          - check1 is changed
-          - check1.summary.would_copy == 3
-          - check1.diff.after is search('openstack.kolla/cron:{tag}')
-          - check1.diff.before is search('absent')
-          - real1 is changed
-          - real1.summary.copied == 3
-          - real1.images | map(attribute='source_digest') | list ==
-            real1.images | map(attribute='destination_digest') | list
-          - check2 is not changed
-          - check2.summary.skipped == 3
-          - check2.diff.after == ''
-          - real2 is not changed
-          - real2.images | map(attribute='status') | unique == ['skipped']
-          - bad is failed
-          - bad.failed_images == ['no-such-image']
-          - bad.msg is search('no-such-image')
-          - bad.msg is search('not found at src registry')
-          - bad.images | length == 2
-"""
-
-
 def test_module_four_steps(src, registry_factory, tmp_path):
     dest_reg = registry_factory.start("kp-mir-mod")
-    res = run_playbook(tmp_path, "mirror.yml", PLAYBOOK.format(src=src.host, dest=dest_reg.host, tag=TAG))
+    extra = {"mirror_src_registry": src.host, "mirror_dest_registry": dest_reg.host, "mirror_tag": TAG}
+    res = run_playbook_file("image_mirror_four_steps.yml", tmp_path, extra)
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
     assert "failed=0" in res.stdout and "ignored=1" in res.stdout
 
@@ -377,7 +315,7 @@ def test_engine_source(src, registry_factory):
     pushed = "%s/%s/cron:%s" % (dest_reg.host, NS, TAG)
     subprocess.run(["/usr/bin/docker", "pull", "-q", local], check=True, capture_output=True)
     try:
-        engine = mm.EngineSource()
+        engine = sources.EngineSource()
         client = dest_client(dest_reg)
         first = mm.mirror([local], source=engine, dest=client, tag=TAG, src_registry=src.host, src_namespace=NS)
         r = first.results[0]

@@ -20,27 +20,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.testbed import clean_env
+
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 USER = "kp-sec-user"
 PASSWORD = "kp-sec-pw-" + secrets.token_hex(12)
 
-PLAYBOOK = """\
----
-- name: Log in through the registry_client role
-  hosts: localhost
-  connection: local
-  gather_facts: false
-  vars:
-    ansible_python_interpreter: "{{ ansible_playbook_python }}"
-    registry_client_registry: "{{ lookup('ansible.builtin.env', 'KP_SEC_REGISTRY') }}"
-    registry_client_username: "{{ lookup('ansible.builtin.env', 'KP_SEC_USER') }}"
-    registry_client_password: "{{ lookup('ansible.builtin.env', 'KP_SEC_PASSWORD') }}"
-    registry_client_warmup: false
-  roles:
-    - role: kollaprep.registry.registry_client
-"""
+PLAYBOOK = ROOT / "tests/integration/playbooks/registry_client_login.yml"
 
 
 def secret_forms(user: str, password: str) -> dict[str, str]:
@@ -78,9 +66,7 @@ def registry(registry_factory):
 def run_login(tmp_path: Path, registry, password: str) -> tuple[subprocess.CompletedProcess, Path]:
     home = tmp_path / "home"
     home.mkdir()
-    playbook = tmp_path / "login.yml"
-    playbook.write_text(PLAYBOOK)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCKER_CONFIG", "ANSIBLE_", "AWS_CA_BUNDLE"))}
+    env = clean_env({k: v for k, v in os.environ.items() if not k.startswith(("DOCKER_CONFIG", "ANSIBLE_"))})
     env |= {
         "HOME": str(home),
         "PATH": "%s:%s" % (ROOT / ".venv/bin", env.get("PATH", "")),
@@ -95,7 +81,7 @@ def run_login(tmp_path: Path, registry, password: str) -> tuple[subprocess.Compl
         "KP_SEC_PASSWORD": password,
     }
     proc = subprocess.run(
-        ["ansible-playbook", "-vvv", "-i", "localhost,", "--tags", "registry_client_run", str(playbook)],
+        ["ansible-playbook", "-vvv", "-i", "localhost,", "--tags", "registry_client_run", str(PLAYBOOK)],
         env=env,
         cwd=tmp_path,
         capture_output=True,

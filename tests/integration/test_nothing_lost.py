@@ -17,9 +17,10 @@ import os
 from pathlib import Path
 
 import pytest
-from ansible_collections.kollaprep.registry.plugins.module_utils import _bundle as b
 from ansible_collections.kollaprep.registry.plugins.module_utils import _mirror as mm
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
+from ansible_collections.kollaprep.registry.plugins.module_utils import _sources as bsrc
+from ansible_collections.kollaprep.registry.plugins.module_utils import _sources as sources
 
 from tests.testbed import generator
 from tests.testbed.faultproxy import FaultProxy
@@ -65,7 +66,7 @@ def assert_complete(cli, repo, ref):
 @pytest.mark.parametrize("dest_namespace", [None, "kolla"])
 def test_all_images_copies_nested_repositories(nested, registry_factory, dest_namespace):
     dest_reg = registry_factory.start("kp-nl-dest-%s" % (dest_namespace or "same"))
-    source = mm.RegistrySource(nested.host, scheme="http")
+    source = sources.RegistrySource(nested.host, scheme="http")
     dest = client(dest_reg)
     try:
         report = mm.mirror(
@@ -89,17 +90,17 @@ def test_all_images_copies_nested_repositories(nested, registry_factory, dest_na
 
 def test_bundle_of_all_images_keeps_nested_repositories(nested, registry_factory, tmp_path):
     """Export with all_images (the module's expansion), then the archive as a source with all_images."""
-    source = mm.RegistrySource(nested.host, scheme="http")
+    source = sources.RegistrySource(nested.host, scheme="http")
     try:
         images = mm.expand_images(
             [], source, all_images=True, tag=TAG, src_registry=nested.host, src_namespace=NS
         )  # fmt: skip
         specs, bad = mm.build_specs(images, tag=TAG, src_registry=nested.host, src_namespace=NS)
         assert not bad
-        b.export_bundle(str(tmp_path / "all.tar"), specs, source, include_registry_image=False)
+        mm.export_bundle(str(tmp_path / "all.tar"), specs, source, include_registry_image=False)
     finally:
         source.close()
-    archive = b.ArchiveSource(str(tmp_path / "all.tar"))
+    archive = bsrc.ArchiveSource(str(tmp_path / "all.tar"))
     assert {(i["repository"], i["digest"]) for i in archive.index["images"]} == set(nested.expected.items())
     dest_reg = registry_factory.start("kp-nl-bundle")
     dest = client(dest_reg)
@@ -129,7 +130,7 @@ def test_platform_filter_when_head_hides_the_media_type(nested, registry_factory
     dest_reg = registry_factory.start("kp-nl-plat-%d" % len(platforms))
     dest = client(dest_reg)
     with FaultProxy(nested.host, drop_headers={"HEAD": ["Content-Type"]}).start() as proxy:
-        source = mm.RegistrySource(proxy.host, scheme="http")
+        source = sources.RegistrySource(proxy.host, scheme="http")
         try:
             assert source.client().head_manifest(repo, TAG)["media_type"] == ""
             report = mm.mirror(
@@ -152,7 +153,7 @@ def test_digest_reference_is_copied_by_digest(nested, registry_factory):
     digest = nested.expected[repo]
     dest_reg = registry_factory.start("kp-nl-digest")
     dest = client(dest_reg)
-    source = mm.RegistrySource(nested.host, scheme="http")
+    source = sources.RegistrySource(nested.host, scheme="http")
     try:
         report = mm.mirror(
             ["cron@" + digest], source=source, dest=dest, tag=None, src_registry=nested.host, src_namespace=NS

@@ -22,9 +22,10 @@ import pytest
 import requests
 from ansible_collections.kollaprep.registry.plugins.module_utils import _mirror as mm
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
+from ansible_collections.kollaprep.registry.plugins.module_utils import _sources as sources
 
 from tests.testbed import REGISTRY_IMAGE, generator
-from tests.testbed.ansible import run_playbook
+from tests.testbed.ansible import run_playbook_file
 
 pytestmark = pytest.mark.integration
 
@@ -56,7 +57,7 @@ def _fill(reg, scratch) -> dict:
     by_digest = next(i for i in lone if i.repository == "kp/orphan/cron")
     report = mm.mirror(
         ["%s/%s@%s" % (scratch.host, by_digest.repository, by_digest.digest)],
-        source=mm.RegistrySource(scratch.host, scheme="http"), dest=cli, tag=None,
+        source=sources.RegistrySource(scratch.host, scheme="http"), dest=cli, tag=None,
         src_registry=scratch.host, src_namespace="",
     )  # fmt: skip
     assert not report.failed, [r.msg for r in report.failed]
@@ -118,6 +119,12 @@ def _du(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+def _prune(tmp_path: Path, storage: Path, check: bool) -> subprocess.CompletedProcess:
+    """registry_manifest_prune through ansible-playbook (manifest_prune_run.yml); its result in tmp_path/prune.json."""
+    extra = {"prune_root": str(storage), "prune_check_mode": check, "prune_result_path": str(tmp_path / "prune.json")}
+    return run_playbook_file("manifest_prune_run.yml", tmp_path, extra)
+
+
 def test_distribution_delete_untagged_breaks_multiarch(registry_factory):
     """Why the collection never passes --delete-untagged: Distribution 2.8 deletes the tagged index's children."""
     reg = registry_factory.start("kp-gc-upstream-bug")
@@ -139,22 +146,15 @@ def test_gc_keeps_every_tagged_image_whole(registry_factory, tmp_path, delete_un
 
     subprocess.run([DOCKER, "stop", reg.name], check=True, capture_output=True)
     try:
-        playbook = (
-            "- hosts: localhost\n  gather_facts: false\n  tasks:\n"
-            "    - kollaprep.registry.registry_manifest_prune:\n        root: %s\n"
-            "      register: prune\n      check_mode: %s\n"
-            "    - ansible.builtin.copy:\n        content: '{{ prune | to_json }}'\n        dest: %s/prune.json\n"
-            "        mode: '0644'\n      check_mode: false\n"
-        )
-        for check in ["true"] if not delete_untagged else ["true", "false"]:
-            res = run_playbook(tmp_path, "prune.yml", playbook % (reg.storage, check, tmp_path))
+        for check in [True] if not delete_untagged else [True, False]:
+            res = _prune(tmp_path, reg.storage, check)
             assert res.returncode == 0, res.stdout + res.stderr
             result = json.loads((tmp_path / "prune.json").read_text())
             got = {(o["repository"], o["digest"]) for o in result["orphans"]}
             assert got == fill["orphans"], result
             assert result["changed"] is True
         if delete_untagged:
-            again = run_playbook(tmp_path, "prune.yml", playbook % (reg.storage, "false", tmp_path))
+            again = _prune(tmp_path, reg.storage, False)
             assert again.returncode == 0 and not json.loads((tmp_path / "prune.json").read_text())["changed"]
     finally:
         subprocess.run([DOCKER, "start", reg.name], check=True, capture_output=True)

@@ -27,8 +27,9 @@ import pytest
 import requests
 from ansible_collections.kollaprep.registry.plugins.module_utils import _mirror as mm
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
+from ansible_collections.kollaprep.registry.plugins.module_utils import _sources as sources
 
-from tests.testbed import generator, registries
+from tests.testbed import clean_env, generator, registries
 from tests.testbed.faultproxy import KINDS, FaultProxy, Rule
 
 pytestmark = pytest.mark.integration
@@ -264,7 +265,7 @@ def verify_all(audit: Audit, images: dict, names) -> tuple[int, list[str]]:
 
 
 def run_mirror(upstream_host: str, dest_host: str, names, *, workers: int = 4, src_options=None, dest_options=None):
-    source = mm.RegistrySource(upstream_host, scheme="http", **(src_options or {}))
+    source = sources.RegistrySource(upstream_host, scheme="http", **(src_options or {}))
     dest = rc.RegistryClient(dest_host, side="dest", scheme="http", **(dest_options or {}))
     try:
         return mm.mirror(
@@ -279,12 +280,6 @@ def run_mirror(upstream_host: str, dest_host: str, names, *, workers: int = 4, s
     finally:
         source.close()
         dest.close()
-
-
-def _env() -> dict:
-    env = dict(os.environ)
-    env.pop("AWS_CA_BUNDLE", None)
-    return env
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -419,7 +414,7 @@ def test_kill_at_random_points_then_rerun(rel_upstream, start_registry, proxy_fa
             log = tmp_path / ("trial%d.log" % trial)
             requests_before = proxy.events["requests"]
             with log.open("wb") as out:
-                proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=_env())
+                proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=clean_env())
                 try:
                     proc.wait(timeout=delay)
                 except subprocess.TimeoutExpired:
@@ -457,7 +452,7 @@ def test_kill_at_random_points_then_rerun(rel_upstream, start_registry, proxy_fa
         )
         proxy.bandwidth = None
         start = time.monotonic()
-        res = subprocess.run(cmd, capture_output=True, text=True, env=_env(), check=False, timeout=300)
+        res = subprocess.run(cmd, capture_output=True, text=True, env=clean_env(), check=False, timeout=300)
         seconds = time.monotonic() - start
         assert res.returncode == 0, res.stdout + res.stderr
         assert "0 failed" in res.stdout, res.stdout
@@ -496,7 +491,7 @@ def test_full_destination_disk(start_registry, small_disk_registry, proxy_factor
         *[img.name for img in images],
     ]  # fmt: skip
     start = time.monotonic()
-    res = subprocess.run(cmd, capture_output=True, text=True, env=_env(), check=False, timeout=600)
+    res = subprocess.run(cmd, capture_output=True, text=True, env=clean_env(), check=False, timeout=600)
     seconds = time.monotonic() - start
     # Attempts, counted by the proxy: one PUT of a blob body per digest, whatever the answer (a full disk is never
     # retried, neither by the upload's own retries nor by another repository that needs the same blob).

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import os
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.testbed import clean_env
+
 ROOT = Path(__file__).resolve().parents[2]
+PLAYBOOKS = ROOT / "tests/integration/playbooks"
 
 
 def ansible_env(**extra: str) -> dict[str, str]:
     """The environment the Makefile gives Ansible, without the variables that break the registry or colour output."""
-    env = dict(os.environ)
-    env.pop("AWS_CA_BUNDLE", None)
+    env = clean_env()
     env.update(
         PATH="%s:%s" % (ROOT / ".venv/bin", env.get("PATH", "")),
         PYTHONPATH="%s:%s" % (ROOT / ".cache/collections", ROOT),
@@ -28,16 +30,38 @@ def ansible_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_playbook(
-    tmp_path: Path, name: str, text: str, *args: str, env: dict | None = None, timeout: int = 300
-) -> subprocess.CompletedProcess:
-    """Write playbook text to tmp_path/name and run it on localhost (connection local, this Python)."""
-    playbook = tmp_path / name
-    playbook.write_text(text)
+def _localhost_inventory(tmp_path: Path) -> Path:
+    """tmp_path/hosts: localhost, connection local, this Python."""
     inventory = tmp_path / "hosts"
     inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+    return inventory
+
+
+def run_playbook_file(
+    playbook: str | Path,
+    tmp_path: Path,
+    extra_vars: dict | None = None,
+    *args: str,
+    env: dict | None = None,
+    timeout: int = 300,
+) -> subprocess.CompletedProcess:
+    """Run a playbook file on localhost (connection local, this Python) with extra vars.
+
+    playbook: a path, or a file name under tests/integration/playbooks. extra_vars go into one JSON file in tmp_path
+    (<playbook stem>.vars.json) passed as ``-e @file``, so their types (bools, lists, ints) survive. Secrets do not
+    belong in extra_vars: pass them in env and read them in the playbook with lookup('ansible.builtin.env', ...).
+    args: further ansible-playbook arguments (--check, --diff, -v, --tags ...).
+    """
+    path = Path(playbook)
+    if not path.is_absolute():
+        path = PLAYBOOKS / path
+    cmd = ["ansible-playbook", "-i", str(_localhost_inventory(tmp_path))]
+    if extra_vars is not None:
+        vars_file = tmp_path / ("%s.vars.json" % path.stem)
+        vars_file.write_text(json.dumps(extra_vars))
+        cmd += ["-e", "@%s" % vars_file]
     return subprocess.run(
-        ["ansible-playbook", "-i", str(inventory), str(playbook), *args],
+        [*cmd, str(path), *args],
         capture_output=True,
         text=True,
         env=env or ansible_env(),

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import time
 import urllib.request
 
 import yaml
 
-from tests.testbed import REGISTRY_IMAGE
+from tests.testbed import REGISTRY_IMAGE, clean_env
 from tests.testbed import lab as labmod
 from tests.testbed.lab import ROOT
 
@@ -80,10 +79,12 @@ def run() -> int:
         print(f"    exported {REGISTRY_IMAGE} to {LAB_CACHE / 'registry.tar'} for the deployment host")
 
     _step("playbooks/site.yml on inventories/lab")
-    env = {k: v for k, v in os.environ.items() if k != "AWS_CA_BUNDLE"}
     t_site = time.monotonic()
     res = subprocess.run(
-        ["ansible-playbook", "-i", str(INVENTORY), str(ROOT / "playbooks/site.yml")], env=env, cwd=ROOT, check=False
+        ["ansible-playbook", "-i", str(INVENTORY), str(ROOT / "playbooks/site.yml")],
+        env=clean_env(),
+        cwd=ROOT,
+        check=False,
     )
     site_seconds = time.monotonic() - t_site
     if res.returncode:

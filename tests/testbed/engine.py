@@ -8,6 +8,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from tests.testbed import clean_env
+
 DOCKERD_LOG = Path("/var/log/kollaprep-dockerd.log")
 
 
@@ -59,8 +61,7 @@ def ensure_engine(timeout: float = 60.0) -> None:
     if not running:
         # PID 1 is not systemd on these machines: start the daemon ourselves, detached from this process.
         with DOCKERD_LOG.open("ab") as log:
-            env = {k: v for k, v in os.environ.items() if k != "AWS_CA_BUNDLE"}
-            subprocess.Popen(["dockerd"], stdout=log, stderr=log, start_new_session=True, env=env)
+            subprocess.Popen(["dockerd"], stdout=log, stderr=log, start_new_session=True, env=clean_env())
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if _answers():

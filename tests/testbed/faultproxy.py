@@ -17,16 +17,23 @@ whatever the repository) and how many times these were seen before, never on the
 ``max_streak`` bounds the faults in a row on one method and path (the next request passes), which is what "a fault
 rate the retry budget can absorb" means; ``None`` means no bound (``Rule(pattern, rate=1.0, kinds={"500": 1},
 max_streak=None)`` breaks some repositories for good). ``bandwidth`` (bytes/s per response, not a fault) slows every
-body down, for tests that must interrupt a copy in the middle.
+body down, for tests that must interrupt a copy in the middle. ``latency`` (seconds, not a fault either) is added to
+every request on its way to the upstream and to every answer on its way back, like a distant registry: a delay line
+that does not cap the bandwidth (the benchmarks' "wan" condition: ``FaultProxy(upstream, latency=0.020)``).
 
 Bounded: the server stops by itself after ``max_seconds``; ``close()`` (or the ``with`` block) stops it at once and
 resets the connections still open. ``counts`` holds the faults injected, by kind; ``summary()`` prints them.
 ``requests`` records every request as (method, path, status answered), for tests that count attempts.
 ``drop_headers`` ({method: [header, ...]}) removes response headers, to play a registry that leaves them out.
+
+From a shell (listens until Ctrl-C or ``--max-seconds``)::
+
+    python -m tests.testbed.faultproxy --upstream 127.0.0.1:5001 --latency-ms 20 [--rate 0.2 --seed 1] [--listen-port N]
 """
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import random
@@ -131,8 +138,14 @@ class FaultProxy:
         max_seconds: float = 900.0,
         timeout: float = 30.0,
         drop_headers: dict[str, list[str]] | None = None,
+        latency: float = 0.0,
+        listen_port: int = 0,
     ):
+        if latency < 0:
+            raise ValueError("latency must not be negative, not %r" % latency)
         self.upstream = upstream
+        self.latency = latency
+        self.listen_port = listen_port
         self.drop_headers = {m.upper(): {h.lower() for h in hs} for m, hs in (drop_headers or {}).items()}
         self.requests: list[tuple[str, str, int]] = []
         self.seed = seed
@@ -158,7 +171,7 @@ class FaultProxy:
 
     # -- life cycle
     def start(self) -> FaultProxy:
-        server = _Server(("127.0.0.1", 0), _Handler)
+        server = _Server(("127.0.0.1", self.listen_port), _Handler)
         server.proxy = self
         self._server = server
         self._thread = threading.Thread(
@@ -267,6 +280,11 @@ class FaultProxy:
         match = _BLOB_PATH.search(path)
         return "blobs/" + match.group(1) if match else path
 
+    def _delay(self) -> None:
+        """One way of the distance to the upstream (``latency``), for a request or for its answer."""
+        if self.latency:
+            time.sleep(self.latency)
+
     def _count(self, kind: str, method: str, path: str) -> None:
         with self._lock:
             self.counts[kind] += 1
@@ -315,6 +333,7 @@ class FaultProxy:
         self._count_event("requests")
         length = int(h.headers.get("Content-Length") or 0)
         body = h.rfile.read(length) if length else None
+        self._delay()  # the request's way to the upstream
         kind, n = self._decide(method, path)
 
         if kind in ("500", "503", "429"):
@@ -324,6 +343,7 @@ class FaultProxy:
             status = int(kind)
             message = "injected fault: %d %s" % (status, _ERROR_TEXT[status])
             payload = json.dumps({"errors": [{"code": "UNAVAILABLE", "message": message}]}).encode()
+            self._delay()  # the answer's way back
             h.send_response(status)
             h.send_header("Content-Type", "application/json")
             h.send_header("Content-Length", str(len(payload)))
@@ -341,12 +361,12 @@ class FaultProxy:
             self._reset(h)
             return
 
-        headers = {k: v for k, v in h.headers.items() if k.lower() not in HOP_BY_HOP and k.lower() != "host"}
-        headers["Host"] = self.upstream
+        headers = self._request_headers(h)
         try:
             conn, resp = self._forward(method, path, headers, body)
         except (OSError, http.client.HTTPException) as exc:
             payload = ("upstream %s unreachable: %s" % (self.upstream, exc)).encode()
+            self._delay()
             h.send_response(502)
             h.send_header("Content-Length", str(len(payload)))
             h.end_headers()
@@ -362,6 +382,7 @@ class FaultProxy:
 
         with self._lock:
             self.requests.append((method, path, resp.status))
+        self._delay()  # the answer's way back (the body follows at full speed: latency, not bandwidth)
         h.send_response(resp.status, resp.reason)
         dropped = self.drop_headers.get(method, ())
         for name, value in resp.getheaders():
@@ -409,6 +430,23 @@ class FaultProxy:
             conn.close()
             self._local.conn = None
 
+    def _request_headers(self, h: _Handler) -> dict[str, str]:
+        """The client's headers for the upstream: hop-by-hop ones left out, Host the upstream's, and a header sent
+        several times (skopeo sends one Accept per media type) joined into one comma-separated value."""
+        headers: dict[str, str] = {}
+        names: dict[str, str] = {}  # lower-case name -> the spelling first seen
+        for name, value in h.headers.items():
+            lname = name.lower()
+            if lname in HOP_BY_HOP or lname == "host":
+                continue
+            if lname in names:
+                headers[names[lname]] += ", " + value
+            else:
+                names[lname] = name
+                headers[name] = value
+        headers["Host"] = self.upstream
+        return headers
+
     def _send_body(self, h: _Handler, resp, limit: int | None, pace: float | None) -> None:
         """Copy up to ``limit`` bytes of the upstream body (all of it when None), paced at ``pace`` bytes/s."""
         sent = 0
@@ -444,3 +482,42 @@ class FaultProxy:
             h.connection.close()
         except OSError:
             pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.testbed.faultproxy", description=__doc__.splitlines()[0])
+    parser.add_argument("--upstream", required=True, help="host:port of the registry to put behind the proxy")
+    parser.add_argument("--listen-port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every request and every answer")
+    parser.add_argument("--rate", type=float, default=0.0, help="fault probability per request, every kind (0)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--bandwidth", type=float, help="bytes/s per response body")
+    parser.add_argument("--max-seconds", type=float, default=3600.0, help="stop after this long (3600)")
+    args = parser.parse_args(argv)
+    proxy = FaultProxy(
+        args.upstream,
+        seed=args.seed,
+        rules=[Rule(rate=args.rate)] if args.rate else [],
+        bandwidth=args.bandwidth,
+        max_seconds=args.max_seconds,
+        latency=args.latency_ms / 1000.0,
+        listen_port=args.listen_port,
+    ).start()
+    print(
+        "faultproxy %s -> %s (+%g ms each way, fault rate %g)"
+        % (proxy.host, args.upstream, args.latency_ms, args.rate),
+        flush=True,
+    )
+    try:
+        while proxy.running:
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        proxy.close()
+        print(proxy.summary(), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

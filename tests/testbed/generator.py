@@ -1,7 +1,9 @@
 """Synthetic Kolla-like image sets, pushed straight through the Docker Registry HTTP API v2.
 
-No engine and no ``docker build``: layers, configs and manifests are built in Python and uploaded with ``requests``
-(one pooled Session) from a thread pool, so a 40-image set lands in an "upstream" registry in seconds.
+No engine and no ``docker build``: layers, configs and manifests are built in Python and pushed from a thread pool
+through the collection's own registry client (plugins/module_utils/_registry_client.py: a keep-alive connection per
+thread, basic and bearer auth, retries), the code the product pushes with, so a 40-image set lands in an "upstream"
+registry in seconds.
 
 What the sets look like
     * Names and tags as Kolla publishes them: ``<namespace>/<name>:<release>-<distro>-<codename>``, by default
@@ -29,10 +31,12 @@ Choices, measured on this machine (2 cores)
     * Parents: selecting an image always selects (and pushes) its parents, like Kolla's own build. ``count=N`` takes
       the first N entries of ``KOLLA_IMAGES``, whose order puts parents first, so N images are pushed.
     * Uploads: a blob up to 8 MiB is built in memory, checked with HEAD and pushed with one monolithic PUT. A larger
-      blob is streamed (POST, one chunked PATCH fed by a generator, PUT ?digest=) while its digest and diff_id are
-      computed in the same pass, so memory stays bounded. Digests of layers of 64 KiB and more are remembered in a
-      small cache file (``~/.cache/kollaprep/generator-digests.json``; ``KOLLAPREP_GEN_CACHE`` moves it, ``off``
-      disables it) so that a re-run HEADs them and skips them without regenerating a byte. Layers of parents are
+      blob is streamed (POST, one chunked PATCH fed by a generator, an empty PUT ?digest=) while its digest and
+      diff_id are computed in the same pass, so memory stays bounded. (The digest is known only once the last byte
+      is sent, too late for the client's monolithic ``finish_upload``, which puts it in the URL: the PATCH goes
+      through the client's ``request()``.) Digests of layers of 64 KiB and more are remembered in a small cache file
+      (``~/.cache/kollaprep/generator-digests.json``; ``KOLLAPREP_GEN_CACHE`` moves it, ``off`` disables it) so
+      that a re-run HEADs them and skips them without regenerating a byte. Layers of parents are
       cross-repository mounted from the repository of the image that introduced them; manifests already in place
       (HEAD, same digest) are not put again, so a re-run uploads nothing.
 
@@ -45,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import http.client
 import json
 import os
 import re
@@ -58,10 +63,13 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
-import requests
-from requests.adapters import HTTPAdapter
+try:
+    from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
+except ImportError:  # run without the Makefile's PYTHONPATH: use the collection link it makes (make collection-link)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / ".cache" / "collections"))
+    from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
 
 # Media types -----------------------------------------------------------------------------------------------------
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
@@ -583,100 +591,82 @@ def plan(
 
 
 # Registry client -------------------------------------------------------------------------------------------------
-class _Registry:
-    """The few Registry API v2 calls a push needs, over one pooled Session."""
+_TIMEOUT = 300.0  # seconds per socket operation (a big PATCH is one request)
+_RETRIES = 3  # transient failures (connection errors, 5xx, 429) of requests whose body can be sent again
+_BACKOFF = 0.2
 
-    def __init__(self, registry: str, *, scheme: str, auth, verify, workers: int) -> None:
-        self.base = f"{scheme}://{registry}"
-        self.session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(workers, 1) * 2)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        self.session.auth = tuple(auth) if auth else None
-        self.session.verify = verify
-        # Ignore REQUESTS_CA_BUNDLE / proxies from the environment: the env bundle would override ``verify``, and a
-        # proxy must never sit between us and a registry on 127.0.0.1.
-        self.session.trust_env = False
-        self.session.headers["User-Agent"] = "kollaprep-testbed-generator"
+
+class _Registry:
+    """The Registry API v2 calls a push needs, on the collection's RegistryClient; counts the bytes sent per repo."""
+
+    def __init__(self, registry: str, *, scheme: str, auth, ca: str | None, verify: bool) -> None:
+        user, password = auth if auth else (None, None)
+        self.client = rc.RegistryClient(
+            registry,
+            side="dest",
+            scheme=scheme,
+            validate_certs=verify,
+            ca_path=ca,
+            username=user,
+            password=password,
+            timeout=_TIMEOUT,
+            retries=_RETRIES,
+            backoff=_BACKOFF,
+        )
         self._lock = threading.Lock()
         self.uploaded: dict[str, int] = {}  # bytes sent per repository
 
     def close(self) -> None:
-        self.session.close()
-
-    def _call(self, method: str, url: str, expect: tuple[int, ...], **kwargs) -> requests.Response:
-        url = urljoin(self.base + "/", url)
-        try:
-            resp = self.session.request(method, url, timeout=(10, 600), **kwargs)
-        except requests.RequestException as exc:
-            raise GeneratorError(f"{method} {url} failed: {exc}; is the registry running at {self.base}?") from exc
-        if resp.status_code not in expect:
-            raise GeneratorError(
-                f"{method} {url} answered {resp.status_code} (expected {expect}): {resp.text[:300].strip()}"
-            )
-        return resp
+        self.client.close()
 
     def _count(self, repo: str, n: int) -> None:
         with self._lock:
             self.uploaded[repo] = self.uploaded.get(repo, 0) + n
 
     def check(self) -> None:
-        self._call("GET", "/v2/", (200,))
+        """GET /v2/: reachable, TLS trusted, and (on a 401) which auth scheme the registry wants."""
+        self.client.ping()
 
     def blob_exists(self, repo: str, digest: str) -> bool:
-        return self._call("HEAD", f"/v2/{repo}/blobs/{digest}", (200, 404)).status_code == 200
-
-    def _start(self, repo: str) -> str:
-        resp = self._call("POST", f"/v2/{repo}/blobs/uploads/", (202,), headers={"Content-Length": "0"})
-        return urljoin(self.base + "/", resp.headers["Location"])
-
-    @staticmethod
-    def _with_digest(location: str, digest: str) -> str:
-        parts = urlsplit(location)
-        query = [*parse_qsl(parts.query, keep_blank_values=True), ("digest", digest)]
-        return urlunsplit(parts._replace(query=urlencode(query)))
+        return self.client.head_blob(repo, digest) is not None
 
     def put_blob(self, repo: str, data: bytes, digest: str, location: str | None = None) -> None:
-        location = location or self._start(repo)
-        self._call(
-            "PUT",
-            self._with_digest(location, digest),
-            (201,),
-            data=data,
-            headers={"Content-Type": "application/octet-stream"},
-        )
+        self.client.finish_upload(repo, location or self.client.start_upload(repo), digest, data, len(data))
         self._count(repo, len(data))
 
     def stream_blob(self, repo: str, stream: LayerStream, location: str | None = None) -> Descriptor:
-        location = location or self._start(repo)
-        resp = self._call(
-            "PATCH", location, (202,), data=iter(stream), headers={"Content-Type": "application/octet-stream"}
+        location = location or self.client.start_upload(repo)
+        resp = self.client.request(
+            "PATCH",
+            location,
+            headers={"Content-Type": "application/octet-stream"},
+            body=iter(stream),  # no length: http.client sends it chunked
+            scope=self.client.push_scope(repo),
+            retry=False,
         )
+        answer = self.client.read(resp)
+        if resp.status != 202 or not resp.getheader("Location"):
+            raise GeneratorError(
+                f"PATCH of a layer to {repo} answered {resp.status} (expected 202 with a Location): "
+                f"{answer[:300].decode('utf-8', 'replace').strip()}"
+            )
         desc = stream.descriptor
-        location = urljoin(self.base + "/", resp.headers["Location"])
-        self._call("PUT", self._with_digest(location, desc.digest), (201,), headers={"Content-Length": "0"})
+        self.client.finish_upload(repo, urljoin(location, resp.getheader("Location")), desc.digest, b"", 0)
         self._count(repo, desc.size)
         return desc
 
     def mount(self, repo: str, digest: str, source: str) -> str | None:
         """Cross-repository mount; returns None when mounted, else the upload location the registry opened."""
-        resp = self._call("POST", f"/v2/{repo}/blobs/uploads/?mount={digest}&from={source}", (201, 202))
-        if resp.status_code == 201:
-            return None
-        return urljoin(self.base + "/", resp.headers["Location"])
+        return self.client.start_upload(repo, mount=digest, mount_from=source)
 
     def has_manifest(self, repo: str, ref: str, digest: str) -> bool:
-        resp = self._call("HEAD", f"/v2/{repo}/manifests/{ref}", (200, 404), headers={"Accept": ACCEPT})
-        return resp.status_code == 200 and resp.headers.get("Docker-Content-Digest") == digest
+        head = self.client.head_manifest(repo, ref)
+        return head is not None and head["digest"] == digest
 
     def put_manifest(self, repo: str, ref: str, media_type: str, body: bytes) -> str:
-        resp = self._call("PUT", f"/v2/{repo}/manifests/{ref}", (201,), data=body, headers={"Content-Type": media_type})
-        expected = _sha256(body)
-        got = resp.headers.get("Docker-Content-Digest", expected)
-        if got != expected:
-            raise GeneratorError(f"{repo}:{ref}: registry stored manifest {got}, expected {expected}")
+        digest = self.client.put_manifest(repo, ref, body, media_type)  # checks the digest the registry stored
         self._count(repo, len(body))
-        return expected
+        return digest
 
 
 class _Pusher:
@@ -773,8 +763,8 @@ def generate(
     names = select(images, count)
     arches = ["amd64", "arm64"] if multiarch else ["amd64"]
     scheme = scheme or ("https" if ca is not None or verify is not None else "http")
-    tls_verify = str(ca) if ca is not None else (True if verify is None else verify)
-    reg = _Registry(registry, scheme=scheme, auth=auth, verify=tls_verify, workers=workers)
+    ca_path = str(ca) if ca is not None else None
+    reg = _Registry(registry, scheme=scheme, auth=auth, ca=ca_path, verify=ca_path is not None or verify is not False)
     pusher = _Pusher(reg, namespace)
     try:
         reg.check()
@@ -800,6 +790,8 @@ def generate(
                 return planned
 
             pushed = list(pool.map(one, names))
+    except (rc.RegistryError, OSError, http.client.HTTPException) as exc:
+        raise GeneratorError(str(exc)) from exc
     finally:
         reg.close()
     return [

@@ -17,7 +17,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from tests.testbed import LABEL, REGISTRY_IMAGE, TESTHOST_IMAGE
+from tests.testbed import LABEL, REGISTRY_IMAGE, TESTHOST_IMAGE, clean_env
 
 DOCKER = "/usr/bin/docker"
 HASH_LABEL = f"{LABEL}.hash"
@@ -215,8 +215,7 @@ def build_testhost(force: bool = False) -> bool:
             f"deb {mirror} bookworm-updates main",
             f"deb {security} bookworm-security main",
         ]
-        env = {k: v for k, v in os.environ.items() if k != "AWS_CA_BUNDLE"}
-        _run(*cmd, env=env)
+        _run(*cmd, env=clean_env())
         with tarfile.open(tarball) as tf:  # sanity: a systemd rootfs
             tf.getmember("./usr/lib/systemd/systemd")
         _run(DOCKER, "import", str(tarball), "kollaprep/testhost-rootfs:latest", stdout=subprocess.DEVNULL)

@@ -11,7 +11,9 @@ import os
 import tarfile
 
 import pytest
-from ansible_collections.kollaprep.registry.plugins.module_utils import _bundle as b
+from ansible_collections.kollaprep.registry.plugins.module_utils import _bundle_format as b
+from ansible_collections.kollaprep.registry.plugins.module_utils import _bundle_import as bi
+from ansible_collections.kollaprep.registry.plugins.module_utils import _sources as bsrc
 from ansible_collections.kollaprep.registry.plugins.module_utils._image_ref import ImageRef
 from ansible_collections.kollaprep.registry.plugins.module_utils._registry_client import (
     MEDIA_DOCKER_MANIFEST,
@@ -171,7 +173,7 @@ def test_member_order_index_first_trailer_last(bundle):
     assert trailer["blobs"] == len(index["blobs"])
     # Blob lines of SHA256SUMS are their digests (content addressed).
     assert sums[b.DATA_PREFIX + b.blob_path(index["images"][0]["digest"])] == hashlib.sha256(blob).hexdigest()
-    report = b.verify_bundle(str(path))
+    report = bi.verify_bundle(str(path))
     assert report.bytes_verified == sum(index["blobs"].values()) + sum(
         len(f.content) for f in b.tree_files(index) if f.content
     )
@@ -205,11 +207,11 @@ def test_truncated_archive_refused_and_data_untouched(bundle, tmp_path, where):
     (data_dir / "docker/registry/v2/keep").write_text("precious")
     before = snapshot(data_dir)
     with pytest.raises(b.BundleCorrupt) as err:
-        b.Importer(str(broken), str(data_dir), load_registry_image=False).run()
+        bi.Importer(str(broken), str(data_dir), load_registry_image=False).run()
     assert "truncated" in str(err.value) or "not a kollaprep bundle" in str(err.value) or "not a tar" in str(err.value)
     assert snapshot(data_dir) == before
     with pytest.raises(b.BundleCorrupt):
-        b.verify_bundle(str(broken))
+        bi.verify_bundle(str(broken))
 
 
 def test_missing_trailer_refused(bundle, tmp_path):
@@ -217,7 +219,7 @@ def test_missing_trailer_refused(bundle, tmp_path):
     broken = tmp_path / "notrailer.tar"
     rewrite(path, broken, drop={b.TRAILER_MEMBER})
     with pytest.raises(b.BundleCorrupt, match=r"without the trailer kollaprep-bundle\.json"):
-        b.verify_bundle(str(broken))
+        bi.verify_bundle(str(broken))
 
 
 def test_missing_member_refused(bundle, tmp_path):
@@ -226,7 +228,7 @@ def test_missing_member_refused(bundle, tmp_path):
     broken = tmp_path / "missing.tar"
     rewrite(path, broken, drop={victim})
     with pytest.raises(b.BundleCorrupt, match="members"):
-        b.verify_bundle(str(broken))
+        bi.verify_bundle(str(broken))
 
 
 def test_corrupt_blob_refused_naming_it_and_data_untouched(bundle, tmp_path):
@@ -239,10 +241,10 @@ def test_corrupt_blob_refused_naming_it_and_data_untouched(bundle, tmp_path):
     (data_dir / "sentinel").write_text("x")
     before = snapshot(data_dir)
     with pytest.raises(b.BundleCorrupt, match=victim.split("/")[-2]):
-        b.Importer(str(broken), str(data_dir), load_registry_image=False).run()
+        bi.Importer(str(broken), str(data_dir), load_registry_image=False).run()
     assert snapshot(data_dir) == before  # staging removed too
     with pytest.raises(b.BundleCorrupt, match="corrupt"):
-        b.verify_bundle(str(broken))
+        bi.verify_bundle(str(broken))
 
 
 def test_tampered_index_refused(bundle, tmp_path):
@@ -250,11 +252,11 @@ def test_tampered_index_refused(bundle, tmp_path):
     broken = tmp_path / "tampered.tar"
     rewrite(path, broken, change={b.INDEX_MEMBER: lambda d: d.replace(b'"up/', b'"UP/')})
     with pytest.raises(b.BundleCorrupt, match="index checksum"):
-        b.verify_bundle(str(broken))
+        bi.verify_bundle(str(broken))
     # A change that moves a tag is caught before that: SHA256SUMS no longer matches the index.
     rewrite(path, broken, change={b.INDEX_MEMBER: lambda d: d.replace(b'"2024.1"', b'"2024.2"')})
     with pytest.raises(b.BundleCorrupt, match=r"SHA256SUMS does not match index\.json"):
-        b.verify_bundle(str(broken))
+        bi.verify_bundle(str(broken))
 
 
 def test_not_a_bundle(tmp_path):
@@ -262,11 +264,11 @@ def test_not_a_bundle(tmp_path):
     with tarfile.open(other, "w") as tar:
         tar.addfile(tarfile.TarInfo("hello"), io.BytesIO(b""))
     with pytest.raises(b.BundleCorrupt, match="not a kollaprep bundle"):
-        b.verify_bundle(str(other))
+        bi.verify_bundle(str(other))
     junk = tmp_path / "junk.tar"
     junk.write_bytes(os.urandom(4096))
     with pytest.raises(b.BundleCorrupt):
-        b.verify_bundle(str(junk))
+        bi.verify_bundle(str(junk))
 
 
 # ------------------------------------------------------------------------------------------------ import
@@ -275,19 +277,19 @@ def test_not_a_bundle(tmp_path):
 def test_import_check_mode_then_real_then_again(bundle, tmp_path):
     path, index, manifests, blobs = bundle
     data_dir = tmp_path / "data"
-    check = b.Importer(str(path), str(data_dir), check_mode=True, load_registry_image=False).run()
+    check = bi.Importer(str(path), str(data_dir), check_mode=True, load_registry_image=False).run()
     assert check.changed and check.files_placed == len(b.tree_files(index))
     assert not data_dir.exists()
-    real = b.Importer(str(path), str(data_dir), load_registry_image=False).run()
+    real = bi.Importer(str(path), str(data_dir), load_registry_image=False).run()
     assert real.changed and real.files_placed == check.files_placed
     for digest, data in list(blobs.items()) + list(manifests.items()):
         assert (data_dir / b.blob_path(digest)).read_bytes() == data
     for img in index["images"]:
         assert (data_dir / b.tag_link_path(img["repository"], img["tag"])).read_bytes() == img["digest"].encode()
     assert not (data_dir / b.STAGING_DIR).exists()
-    again = b.Importer(str(path), str(data_dir), load_registry_image=False).run()
+    again = bi.Importer(str(path), str(data_dir), load_registry_image=False).run()
     assert not again.changed and again.files_placed == 0 and again.bytes_verified == 0
-    assert not b.Importer(str(path), str(data_dir), check_mode=True, load_registry_image=False).run().changed
+    assert not bi.Importer(str(path), str(data_dir), check_mode=True, load_registry_image=False).run().changed
 
 
 def test_import_on_top_keeps_existing_data_and_repoints_tag(bundle, tmp_path):
@@ -296,9 +298,9 @@ def test_import_on_top_keeps_existing_data_and_repoints_tag(bundle, tmp_path):
     old = tmp_path / "old.tar"
     write(old, old_index, old_manifests, old_blobs)
     data_dir = tmp_path / "data"
-    b.Importer(str(old), str(data_dir), load_registry_image=False).run()
+    bi.Importer(str(old), str(data_dir), load_registry_image=False).run()
     before = snapshot(data_dir)
-    report = b.Importer(str(path), str(data_dir), load_registry_image=False).run()
+    report = bi.Importer(str(path), str(data_dir), load_registry_image=False).run()
     after = snapshot(data_dir)
     base_tag = b.tag_link_path("openstack.kolla/base", "2024.1")
     # Every file that was there is still there, unchanged, except the re-pointed tag.
@@ -321,7 +323,7 @@ def test_damaged_existing_blob_is_not_overwritten(bundle, tmp_path):
     target.parent.mkdir(parents=True)
     target.write_bytes(b"short")
     with pytest.raises(b.BundleError, match="damaged"):
-        b.Importer(str(path), str(data_dir), load_registry_image=False).run()
+        bi.Importer(str(path), str(data_dir), load_registry_image=False).run()
     assert target.read_bytes() == b"short"
 
 
@@ -348,12 +350,12 @@ def test_interrupted_staging_is_reused(bundle, tmp_path):
     stale.mkdir(parents=True)
     (stale / "junk").write_text("left by another bundle")
     with pytest.raises(_Killed):
-        b.Importer(str(path), str(data_dir), load_registry_image=False, hook=_kill_after("stage", 5)).run()
+        bi.Importer(str(path), str(data_dir), load_registry_image=False, hook=_kill_after("stage", 5)).run()
     assert not stale.exists()  # other bundles' staging is cleaned
     staged = [p for p in (data_dir / b.STAGING_DIR).rglob("*") if p.is_file()]
     assert len(staged) == 5
     assert not (data_dir / "docker").exists()  # nothing placed yet
-    report = b.Importer(str(path), str(data_dir), load_registry_image=False).run()
+    report = bi.Importer(str(path), str(data_dir), load_registry_image=False).run()
     assert report.staging_reused == 5
     assert report.files_placed == len(b.tree_files(index))
     assert not (data_dir / b.STAGING_DIR).exists()
@@ -363,14 +365,14 @@ def test_interrupted_placement_is_finished(bundle, tmp_path):
     path, index = bundle[:2]
     data_dir = tmp_path / "data"
     with pytest.raises(_Killed):
-        b.Importer(str(path), str(data_dir), load_registry_image=False, hook=_kill_after("place", 7)).run()
+        bi.Importer(str(path), str(data_dir), load_registry_image=False, hook=_kill_after("place", 7)).run()
     # Blobs go first: no tag points at anything yet.
     assert list((data_dir / "docker").rglob("data"))
     assert not list((data_dir / "docker").rglob("current"))
-    report = b.Importer(str(path), str(data_dir), load_registry_image=False).run()
+    report = bi.Importer(str(path), str(data_dir), load_registry_image=False).run()
     assert report.changed and report.files_present == 7
     assert report.files_placed == len(b.tree_files(index)) - 7
-    assert not b.Importer(str(path), str(data_dir), load_registry_image=False).run().changed
+    assert not bi.Importer(str(path), str(data_dir), load_registry_image=False).run().changed
 
 
 # ------------------------------------------------------------------------------------------------ mirror source
@@ -378,7 +380,7 @@ def test_interrupted_placement_is_finished(bundle, tmp_path):
 
 def test_archive_source(bundle):
     path, index, manifests, blobs = bundle
-    src = b.ArchiveSource(str(path))
+    src = bsrc.ArchiveSource(str(path))
     try:
         img = index["images"][1]
         ref = ImageRef(registry="bundle.invalid", repository=img["repository"], tag=img["tag"])
@@ -401,7 +403,7 @@ def test_archive_source_catches_corrupt_blob(bundle, tmp_path):
     victim = b.DATA_PREFIX + b.blob_path(img["blobs"][2])
     broken = tmp_path / "corrupt.tar"
     rewrite(path, broken, change={victim: lambda d: b"\0" + d[1:]})
-    src = b.ArchiveSource(str(broken))
+    src = bsrc.ArchiveSource(str(broken))
     try:
         stream = src.open_blob(None, img["blobs"][2])
         with pytest.raises(DigestMismatch, match="corrupt"):

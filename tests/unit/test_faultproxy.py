@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.testbed import faultproxy
 from tests.testbed.faultproxy import KINDS, FaultProxy, Rule
 
 BODY = bytes(range(256)) * 400  # 100 KiB
@@ -29,6 +30,7 @@ class _Upstream(BaseHTTPRequestHandler):
         self.send_response(200 if found else 404)
         self.send_header("Content-Length", str(len(BODY) if found else 0))
         self.send_header("Docker-Content-Digest", DIGEST)
+        self.send_header("X-Accept-Seen", " | ".join(self.headers.get_all("Accept") or []))
         self.end_headers()
         if found and self.command == "GET":
             self.wfile.write(BODY)
@@ -145,3 +147,47 @@ def test_stops_by_itself(upstream):
     while proxy.running and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not proxy.running
+
+
+def test_latency_on_the_way_there_and_back(upstream):
+    """``latency`` is added once to the request and once to the answer, faults included; the body is not slowed."""
+    rule = Rule(pattern=r"/manifests/", rate=1.0, kinds={"503": 1}, max_streak=None)
+    with FaultProxy(upstream, rules=[rule], latency=0.15) as proxy:
+        for path, status in ((BLOB, 200), ("/v2/x/manifests/t", 503)):
+            start = time.monotonic()
+            got, _headers, body = _get(proxy, path=path)
+            assert got == status and (body == BODY if status == 200 else b"injected fault" in body)
+            assert time.monotonic() - start >= 0.3
+        assert proxy.counts == {"503": 1}
+    with pytest.raises(ValueError, match="latency"):
+        FaultProxy(upstream, latency=-1)
+
+
+def test_command_line(upstream, capsys):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = ["--upstream", upstream, "--listen-port", str(port), "--latency-ms", "20", "--max-seconds", "0.3"]
+    assert faultproxy.main(args) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "faultproxy 127.0.0.1:%d -> %s (+20 ms each way, fault rate 0)" % (port, upstream)
+    assert out[1] == "0 requests, 0 faults injected (none)"
+
+
+def test_repeated_request_headers_reach_the_upstream_joined(upstream):
+    """skopeo sends one Accept header per media type: all of them must reach the registry (else it answers with a
+    schema 1 manifest), joined into one value as HTTP allows."""
+    with FaultProxy(upstream) as proxy:
+        conn = http.client.HTTPConnection(proxy.host, timeout=10)
+        try:
+            conn.putrequest("HEAD", BLOB)
+            conn.putheader("Accept", "application/vnd.oci.image.index.v1+json")
+            conn.putheader("Accept", "application/vnd.docker.distribution.manifest.v2+json")
+            conn.endheaders()
+            resp = conn.getresponse()
+            resp.read()
+        finally:
+            conn.close()
+    assert resp.status == 200
+    seen = "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json"
+    assert resp.getheader("X-Accept-Seen") == seen

@@ -8,6 +8,7 @@ import json
 import pytest
 from ansible_collections.kollaprep.registry.plugins.module_utils import _mirror as mm
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
+from ansible_collections.kollaprep.registry.plugins.module_utils import _sources as sources
 
 from tests.unit.test_registry_client import FakeRegistry, sha
 
@@ -20,7 +21,7 @@ def no_sleep(_seconds):
 
 
 def run(src, dest, images, **kw):
-    source = mm.RegistrySource("src.test", transport=src, sleep=no_sleep)
+    source = sources.RegistrySource("src.test", transport=src, sleep=no_sleep)
     dest_client = rc.RegistryClient("dest.test", side="dest", transport=dest, sleep=no_sleep)
     options = {"tag": TAG, "src_registry": "src.test", "src_namespace": NS, "workers": 4}
     options.update(kw)
@@ -227,16 +228,6 @@ def test_all_images_lists_catalog_under_namespace():
         run(src, dest, [])
 
 
-def test_engine_source_without_docker_py_fails_clearly(monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def fake_import(name, *args, **kwargs):
-        if name == "docker":
-            raise ImportError("no docker")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", fake_import)
-    with pytest.raises(mm.MirrorError, match="docker-py"):
-        mm.EngineSource()
+def test_engine_source_without_an_engine_fails_clearly(tmp_path):
+    with pytest.raises(rc.RegistryError, match="cannot talk to the local Docker engine"):
+        sources.EngineSource(docker_host="unix://%s" % (tmp_path / "no-such.sock"))
