@@ -145,6 +145,11 @@ def tree_files(index: dict) -> list[TreeFile]:
 # Index, sums, trailer
 
 
+def image_list(index: dict) -> list[dict]:
+    """The images of an index as the modules report them: repository, tag, digest, media type."""
+    return [{k: img.get(k) for k in ("repository", "tag", "digest", "media_type")} for img in index["images"]]
+
+
 def dump_json(doc) -> bytes:
     return (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode()
 
@@ -490,6 +495,9 @@ def verify_range(fd: int, offset: int, size: int, hexa: str, what: str) -> None:
 
 
 def _same_content(a: dict, b: dict) -> bool:
+    """Two indexes describe the same archive: the registry image by name and ID (a new ``docker save`` hashes
+    differently), images without ``source`` (bundles written before exports became mirror runs recorded it)."""
+
     def strip(index):
         doc = dict(index)
         reg = doc.get("registry_image")

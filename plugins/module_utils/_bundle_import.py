@@ -36,6 +36,7 @@ from ansible_collections.kollaprep.registry.plugins.module_utils._bundle_format 
     TreeFile,
     copy_range,
     hash_range,
+    image_list,
     tree_files,
     verify_range,
 )
@@ -83,10 +84,6 @@ def _read_small(path: str) -> bytes | None:
         return None
 
 
-def _image_list(index: dict) -> list[dict]:
-    return [{k: img.get(k) for k in ("repository", "tag", "digest", "media_type")} for img in index["images"]]
-
-
 def verify_bundle(path: str) -> ImportReport:
     """Read the whole archive: structure, trailer, every member's sha256. Raises BundleCorrupt."""
     start = time.monotonic()
@@ -98,7 +95,7 @@ def verify_bundle(path: str) -> ImportReport:
                 break
             verify_range(reader.fd, member.offset, member.size, reader.sums[member.name], member.name)
             report.bytes_verified += member.size
-        report.images = _image_list(reader.index)
+        report.images = image_list(reader.index)
         report.registry_image = reader.index.get("registry_image")
     report.seconds = time.monotonic() - start
     return report
@@ -156,7 +153,7 @@ class Importer:
         report = self.report
         staging_root = os.path.join(self.data_dir, STAGING_DIR)
         with BundleReader(self.path) as reader:
-            report.images = _image_list(reader.index)
+            report.images = image_list(reader.index)
             reg = reader.index.get("registry_image")
             report.registry_image = reg
             staging = os.path.join(staging_root, reader.bundle_id)

@@ -21,6 +21,7 @@ from ansible_collections.kollaprep.registry.plugins.module_utils._bundle_format 
     FORMAT,
     BundleError,
     _same_content,
+    image_list,
     validate_index,
     write_bundle,
 )
@@ -134,9 +135,7 @@ class ArchiveDestination:
     def head_manifest(self, repo, reference):
         if self._old is None:
             return None
-        ref = _Ref(repo, reference)
-        head = self._old.head_manifest(ref)
-        return head
+        return self._old.head_manifest(_Ref(repo, reference))
 
     def note_present(self, repo, reference, digest):
         """Keep the image as the existing archive holds it: its manifests and blobs come from that archive."""
@@ -234,7 +233,7 @@ class ArchiveDestination:
                     "include_registry_image=false" % self.registry_image
                 )
             index["registry_image"] = {"name": self.registry_image, "id": image_id}
-        report.images = [{k: img[k] for k in ("repository", "tag", "digest", "media_type")} for img in index["images"]]
+        report.images = image_list(index)
         report.blobs = len(index["blobs"])
         report.blob_bytes = sum(index["blobs"].values())
         report.registry_image = index["registry_image"]

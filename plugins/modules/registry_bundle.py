@@ -258,7 +258,11 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kollaprep.registry.plugins.module_utils._bundle_format import BundleError, BundleReader
+from ansible_collections.kollaprep.registry.plugins.module_utils._bundle_format import (
+    BundleError,
+    BundleReader,
+    image_list,
+)
 from ansible_collections.kollaprep.registry.plugins.module_utils._bundle_import import (
     Importer,
     check_served,
@@ -319,7 +323,7 @@ def _export(module, p):
         source.close()
     result = dict(
         changed=report.changed,
-        images=[{k: v for k, v in img.items() if k != "source"} for img in report.images],
+        images=report.images,
         summary=report.summary(),
         registry_image=report.registry_image,
         msg=report.msg,
@@ -396,9 +400,7 @@ def _verify(module, p):
     else:
         with BundleReader(p["path"]) as reader:
             reader.scan()
-            images = [
-                {k: img.get(k) for k in ("repository", "tag", "digest", "media_type")} for img in reader.index["images"]
-            ]
+            images = image_list(reader.index)
             reg = reader.index.get("registry_image")
             summary = {"images": len(images), "bytes_verified": 0}
     result = dict(
