@@ -24,6 +24,7 @@ Controller side (a lookup plugin): needs Jinja2, and PyYAML to read globals.yml.
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 import re
 
@@ -43,30 +44,28 @@ try:
 except ImportError:  # pragma: no cover
     HAS_YAML = False
 
-from ansible_collections.kollaprep.registry.plugins.module_utils import (
-    _kolla_tables_2024_1,
-    _kolla_tables_2025_1,
-    _kolla_tables_2025_2,
-    _kolla_tables_2026_1,
-)
 from ansible_collections.kollaprep.registry.plugins.module_utils._image_ref import InvalidReference, parse_reference
 
-TABLES = {
-    "2024.1": _kolla_tables_2024_1.TABLE,
-    "2025.1": _kolla_tables_2025_1.TABLE,
-    "2025.2": _kolla_tables_2025_2.TABLE,
-    "2026.1": _kolla_tables_2026_1.TABLE,
-}
-RELEASES = tuple(TABLES)
+# One table per kolla-ansible release (plugins/module_utils/kolla_tables/<release>.json, written by
+# tools/kolla_tables.py; each names the branch and commit its facts come from). Data, not code: read on first use.
+TABLE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kolla_tables")
+RELEASES = ("2024.1", "2025.1", "2025.2", "2026.1")
+_TABLES: dict[str, dict] = {}
 
 # Filters the tables' expressions use beyond Jinja2's own, with Ansible's semantics.
 _BOOL_TRUE = ("yes", "on", "true", "1")
 _BOOL_FALSE = ("no", "off", "false", "0")
 # Stands for "a host in every group" when no inventory is given.
 EVERY_HOST = "<every host>"
+_MISSING = object()
 _SINGLE_EXPRESSION = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.S)
 # The names Ansible provides at run time that an expression may read (the tables' "runtime").
 _HOST_NAMES = ("inventory_hostname", "groups", "group_names", "ansible_facts")
+_HINTS = {
+    "ansible_facts": "it holds host facts: pass host_facts (for example a target's ansible_facts), or set the variable "
+    "that reads them in the globals",
+    "group_names": "pass the inventory's groups",
+}
 
 
 class KollaError(Exception):
@@ -87,17 +86,24 @@ class UnknownFilter(KollaError):
     def __init__(self, kind: str, name: str, where: str):
         self.name = name
         super().__init__(
-            "%s in %s: the %s %r is not one kolla_images knows how to evaluate (Jinja2's built-ins and Ansible's "
-            "bool, ternary)" % (kind, where, kind, name)
+            "unknown %s %r in %s: kolla_images evaluates Jinja2's built-in filters and tests and Ansible's bool and "
+            "ternary filters only" % (kind, name, where)
         )
 
 
 def table(release: str) -> dict:
-    if release not in TABLES:
+    if release not in RELEASES:
         raise KollaError(
             "release %r: kolla_images has tables for %s (one per kolla-ansible branch)" % (release, ", ".join(RELEASES))
         )
-    return TABLES[release]
+    if release not in _TABLES:
+        path = os.path.join(TABLE_DIR, "%s.json" % release)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                _TABLES[release] = json.load(handle)
+        except (OSError, ValueError) as exc:
+            raise KollaError("the table of release %s (%s) cannot be read: %s" % (release, path, exc)) from exc
+    return _TABLES[release]
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -254,6 +260,7 @@ class Evaluator:
         self._cache: dict = {}
         self._stack: list = []  # (scope, name) being resolved: cycles, and what an expression read
         self._reads: list[set] = []
+        self._unknown: dict = {}  # names nothing defines, and where they were read
         self._env = _Environment(self._resolve_current)
         self._env.filters.update({"bool": self._bool, "ternary": _ternary})
 
@@ -262,69 +269,71 @@ class Evaluator:
         return to_bool(value, self.warnings)
 
     def _resolve_current(self, name):
-        scope, where = self._stack[-1][0], self._stack[-1][2]
+        scope, _name, where = self._stack[-1]
         value, reads = self.resolve(name, scope, where)
         if self._reads:
             self._reads[-1].add(name)
             self._reads[-1].update(reads)
         return value
 
-    def _host_name(self, name, scope, where):
-        host = scope.host
+    def _host_name(self, name, scope):
+        """inventory_hostname, groups, group_names, ansible_facts; None when not known."""
         if name == "inventory_hostname":
-            return host
-        groups = self.groups if self.groups is not None else _AllGroups()
+            return scope.host
         if name == "groups":
-            return groups
-        if name == "group_names":
-            if self.groups is None:
-                raise UnknownVariable(name, where, "pass the inventory's groups")
-            return sorted(g for g, hosts in groups.items() if host in hosts)
-        if self.host_facts is None:
-            raise UnknownVariable(
-                name,
-                where,
-                "it reads host facts: pass host_facts (for example the target's ansible_facts), or set the variable "
-                "that reads them in globals.yml",
-            )
-        return self.host_facts
+            return self.groups if self.groups is not None else _AllGroups()
+        if name == "group_names" and self.groups is not None:
+            return sorted(g for g, hosts in self.groups.items() if scope.host in (hosts or []))
+        if name == "ansible_facts":
+            return self.host_facts
+        return None
 
     def _definition(self, name, scope):
-        """(raw value, scope to evaluate it in, origin) or None."""
+        """The raw value of a name as seen from a scope, or _MISSING. Evaluated where it is read, as Ansible does:
+        inside a role, the role's variables are visible to a group_vars template too."""
         if name in self.overrides:
-            return self.overrides[name], scope, "globals"
+            return self.overrides[name]
         if scope.role is not None:
             role_vars = self.table["roles"][scope.role]["variables"]
             if name in role_vars:
-                return role_vars[name]["value"], scope, "kolla-ansible"
+                return role_vars[name]["value"]
         if name in self.table["variables"]:
-            # evaluated where it is read, as Ansible does: inside a role, the role's variables are visible to it
-            return self.table["variables"][name]["value"], scope, "kolla-ansible"
-        return None
+            return self.table["variables"][name]["value"]
+        return _MISSING
 
     def resolve(self, name, scope, where):
-        """(value, the names it read, transitively)."""
-        definition = self._definition(name, scope)
-        if definition is None:
-            if name in _HOST_NAMES:
-                return self._host_name(name, scope, where), set()
-            raise UnknownVariable(name, where)
-        raw, eval_scope, _origin = definition
-        key = (eval_scope.key(), name)
+        """(value, the names it read, transitively). An unknown name is an undefined value that fails when used
+        (so ``is defined`` and ``default()`` behave as in Ansible)."""
+        if self._definition(name, scope) is _MISSING:
+            value = self._host_name(name, scope) if name in _HOST_NAMES else None
+            if value is None:
+                self._unknown[name] = where
+                return self._env.undefined(name=name), set()
+            return value, set()
+        key = (scope.key(), name)
         if key in self._cache:
             return self._cache[key]
-        if any(entry[1] == name and entry[0].key() == eval_scope.key() for entry in self._stack):
+        if any(entry[1] == name and entry[0].key() == scope.key() for entry in self._stack):
             chain = " -> ".join(entry[1] for entry in self._stack if entry[1]) + " -> " + name
             raise KollaError("recursive definition of %s: %s" % (name, chain))
-        self._stack.append((eval_scope, name, "%s (%s)" % (name, self._source(name, eval_scope))))
+        label = "%s (%s)" % (name, self._source(name, scope))
+        self._stack.append((scope, name, label))
         self._reads.append(set())
         try:
-            value = self._evaluate(raw, "%s (%s)" % (name, self._source(name, eval_scope)))
+            value = self._evaluate(self._definition(name, scope), label)
         finally:
             reads = self._reads.pop()
             self._stack.pop()
         self._cache[key] = (value, reads)
         return value, reads
+
+    def _undefined_error(self, exc, where):
+        match = re.match(r"^'([^']+)' is undefined", str(exc))
+        if match and match.group(1) in self._unknown:
+            name = match.group(1)
+            hint = _HINTS.get(name, "")
+            return UnknownVariable(name, where, hint)
+        return KollaError("%s: %s" % (where, exc))
 
     def _source(self, name, scope):
         if name in self.overrides:
@@ -360,7 +369,7 @@ class Evaluator:
         except jinja2.TemplateSyntaxError as exc:
             raise KollaError("%s: not a valid Jinja2 expression: %s" % (where, exc)) from None
         except jinja2.UndefinedError as exc:
-            raise KollaError("%s: %s" % (where, exc)) from None
+            raise self._undefined_error(exc, where) from None
         except jinja2.exceptions.SecurityError as exc:
             raise KollaError("%s: refused by the sandbox: %s" % (where, exc)) from None
 
@@ -471,6 +480,17 @@ def _hosts(groups) -> list[str]:
     return sorted(hosts)
 
 
+def _add_hosts(ev, role, entry):
+    """The groups a role builds at run time (mariadb puts the hosts of `mariadb` in their shard group)."""
+    for spec in entry.get("add_hosts", []):
+        for host in list(ev.groups.get(spec["hosts_of"], []) or []):
+            where = "group of host %s built by role %s (kolla-ansible %s)" % (host, role, spec["source"])
+            group = ev.evaluate(spec["group"], where, role, host)[0]
+            members = ev.groups.setdefault(group, [])
+            if host not in members:
+                members.append(host)
+
+
 def _mapped(ev, role, svc, spec, host) -> bool:
     """kolla-ansible's service_mapped_to_host: host_in_groups first, else group membership."""
     where = "%s host_in_groups (kolla-ansible %s)" % (svc, spec["source"])
@@ -499,6 +519,8 @@ def image_set(
     """
     overrides = dict(overrides or {})
     tag_info = derive_tag(release, overrides)
+    if groups is not None:
+        groups = {name: list(members or []) for name, members in groups.items()}
     ev = Evaluator(release, overrides, groups=groups, host_facts=host_facts)
     # the repository as it sits under docker_registry: the same evaluation with the registry left out
     ev_repo = Evaluator(release, {**overrides, "docker_registry": ""}, groups=groups, host_facts=host_facts)
@@ -506,6 +528,8 @@ def image_set(
     hosts = _hosts(groups)
     images: dict = {}
     for role, entry in tbl["roles"].items():
+        if groups is not None:
+            _add_hosts(ev, role, entry)
         applied_on = []
         role_reads: set = set()
         for host in hosts:
@@ -531,23 +555,11 @@ def image_set(
                     on_hosts.append(host)
             if not on_hosts:
                 continue
-            tag, tag_reads = ev.evaluate("{{ %s }}" % spec["tag_var"], spec["tag_var"], role, on_hosts[0])
-            full, img_reads = ev.evaluate("{{ %s }}" % spec["image_var"], spec["image_var"], role, on_hosts[0])
+            tag = ev.evaluate("{{ %s }}" % spec["tag_var"], spec["tag_var"], role, on_hosts[0])[0]
+            full = ev.evaluate("{{ %s }}" % spec["image_var"], spec["image_var"], role, on_hosts[0])[0]
             repository = ev_repo.evaluate("{{ %s }}" % spec["image_var"], spec["image_var"], role, on_hosts[0])[0]
-            reads |= tag_reads | img_reads
             key = (repository, str(tag))
-            item = images.setdefault(
-                key,
-                {
-                    "name": repository.rsplit("/", 1)[-1],
-                    "repository": repository,
-                    "tag": str(tag),
-                    "image": "%s:%s" % (full, tag),
-                    "services": [],
-                    "reasons": [],
-                    "set_in_globals": {},
-                },
-            )
+            item = images.setdefault(key, _image_entry(repository, str(tag), "%s:%s" % (full, tag)))
             when = " and ".join(entry["when"]) or "always (no enable flag)"
             reason = "service %s of role %s: the role is applied (%s) and the service is enabled (%s)" % (
                 svc,
@@ -581,6 +593,7 @@ def image_set(
             % (tag_info["tag"], ", ".join(off_tag))
         )
     result += _extras(ev, extra or [], tag_info["tag"], result)
+    result.sort(key=lambda i: (i["name"], i["repository"], i["tag"]))
     result, excluded, unmatched = _exclude(result, exclude or [])
     warnings += ["exclude pattern %r matches no image" % p for p in unmatched]
     for warning in ev.warnings + ev_repo.warnings:
@@ -596,6 +609,22 @@ def image_set(
     }
 
 
+def _image_entry(repository: str, tag: str, image: str) -> dict:
+    namespace, _sep, name = repository.rpartition("/")
+    separator = "@" if tag.startswith("sha256:") else ":"
+    return {
+        "name": name,
+        "namespace": namespace,
+        "repository": repository,
+        "tag": tag,
+        "ref": "%s%s%s" % (name, separator, tag),
+        "image": image,
+        "services": [],
+        "reasons": [],
+        "set_in_globals": {},
+    }
+
+
 def _extras(ev, extra, tag, current) -> list[dict]:
     registry = ev.value("docker_registry") or "docker.io"
     namespace = ev.value("docker_namespace")
@@ -604,9 +633,11 @@ def _extras(ev, extra, tag, current) -> list[dict]:
         if not isinstance(spec, str) or not spec.strip():
             raise KollaError("extra: %r is not an image name" % (spec,))
         text = spec.strip()
-        path = text.split("@", 1)[0]
-        if "/" not in path:
-            text = "%s/%s" % (namespace, text)
+        first = text.split("@", 1)[0].split("/", 1)
+        if len(first) == 1:  # a bare name: docker_namespace, under docker_registry
+            text = "%s/%s/%s" % (registry, namespace, text)
+        elif first[0] == namespace:  # the namespace (openstack.kolla looks like a host name: not taken for one)
+            text = "%s/%s" % (registry, text)
         try:
             ref = parse_reference(text, default_registry=registry, default_tag=tag)
         except InvalidReference as exc:
@@ -617,17 +648,9 @@ def _extras(ev, extra, tag, current) -> list[dict]:
         if same:
             same[0]["reasons"].append(reason)
             continue
-        out.append(
-            {
-                "name": repository.rsplit("/", 1)[-1],
-                "repository": repository,
-                "tag": ref.tag or ref.digest,
-                "image": str(ref),
-                "services": [],
-                "reasons": [reason],
-                "set_in_globals": {},
-            }
-        )
+        entry = _image_entry(repository, ref.tag or ref.digest, str(ref))
+        entry["reasons"].append(reason)
+        out.append(entry)
     return out
 
 
