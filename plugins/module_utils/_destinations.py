@@ -77,6 +77,9 @@ class RegistryDestination:
     def get_manifest(self, repo, reference):
         return self.client.get_manifest(repo, reference)
 
+    def probe(self):
+        self.client.ping()
+
     def close(self):
         self.client.close()
 
@@ -175,6 +178,10 @@ class ArchiveDestination:
 
     def catalog(self):
         return []
+
+    def probe(self):
+        if not os.path.isdir(os.path.dirname(os.path.abspath(self.path))):
+            raise BundleError("the directory of %s does not exist" % self.path)
 
     def get_manifest(self, repo, reference):
         raise NotFound("an archive being written serves no manifests", 404)

@@ -46,6 +46,12 @@ class Source(Protocol):
     def list_repositories(self, namespace: str) -> list[str]:
         """Every repository under ``namespace`` (nested names included)."""
 
+    def probe(self) -> None:
+        """Raise now, once, when the source cannot be reached (rather than once per image)."""
+
+    def why_missing(self, ref) -> str:
+        """Why ``ref`` is not there: an unknown repository, or the tags it has instead."""
+
     def close(self) -> None: ...
 
 
@@ -75,5 +81,8 @@ class Destination(Protocol):
         """Repositories the destination holds (for mounts from earlier runs); [] when it cannot say."""
 
     def get_manifest(self, repo: str, reference: str) -> tuple[bytes, str, str]: ...
+
+    def probe(self) -> None:
+        """Raise now, once, when the destination cannot be reached or written."""
 
     def close(self) -> None: ...

@@ -416,9 +416,13 @@ class Mirror:
         src_ref = spec.src
         head = self.source.head_manifest(src_ref)
         if head is None:
+            try:
+                why = self.source.why_missing(src_ref)
+            except (RegistryError, OSError, http.client.HTTPException, ValueError):
+                why = "unknown image or tag"
             raise NotFound(
-                "%s%s%s not found at src registry %s (unknown image or tag)"
-                % (src_ref.repository, "@" if src_ref.digest else ":", src_ref.reference, src_ref.registry),
+                "%s%s%s not found at src registry %s: %s"
+                % (src_ref.repository, "@" if src_ref.digest else ":", src_ref.reference, src_ref.registry, why),
                 404,
             )
         src_digest = head["digest"]
@@ -696,6 +700,10 @@ def mirror(
     specs, bad = build_specs(
         images, tag=tag, src_registry=src_registry, src_namespace=src_namespace, dest_namespace=dest_namespace
     )
+    # Each side answers once before any image (an unreachable registry or a TLS mismatch fails the run at once,
+    # with what to set, instead of once per image after its retries).
+    source.probe()
+    as_destination(dest).probe()
     engine = Mirror(source, dest, workers=workers, platforms=platforms, check_mode=check_mode, progress=progress)
     return engine.run(specs, bad)
 

@@ -621,11 +621,12 @@ class RegistryClient:
             try:
                 resp = self._transport.request(method, url, hdrs, body)
             except (OSError, http.client.HTTPException) as exc:
-                if retry and replayable and attempt < self.retries:
+                hint = self._tls_hint(exc)
+                if retry and replayable and attempt < self.retries and not hint:
                     self._retry_sleep(attempt, None)
                     attempt += 1
                     continue
-                raise Unreachable("%s is unreachable (%s %s): %s" % (self._who(), method, url, exc)) from exc
+                raise Unreachable("%s is unreachable (%s %s): %s%s" % (self._who(), method, url, exc, hint)) from exc
             status = resp.status
             if status == 401 and challenges < 2 and replayable:
                 header = resp.getheader("WWW-Authenticate")
@@ -661,10 +662,28 @@ class RegistryClient:
         if status >= 500 and _NO_SPACE in detail.lower():
             raise StorageFull("%s: %s failed with HTTP %d: %s" % (self._who(), what, status, detail), status)
 
+    def _tls_hint(self, exc: BaseException) -> str:
+        """What to set when the failure is a TLS mismatch (a retry cannot help): empty for anything else."""
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            return (
+                ": its certificate is not trusted (%s): set %s_ca_path to the CA that signed it (the registry_server "
+                "role fetches it to the controller), or %s_validate_certs=false"
+                % (getattr(exc, "verify_message", "") or exc.reason, self.side, self.side)
+            )
+        if isinstance(exc, ssl.SSLError) and "WRONG_VERSION_NUMBER" in str(exc):
+            return ": it answers in plain HTTP, not HTTPS: set %s_scheme=http (an insecure registry)" % self.side
+        return ""
+
     def _fail(self, resp, what: str, expected=(200,)):
         body = self.read(resp)
         detail = _error_detail(body)
         self._storage_full(resp.status, what, detail)
+        if resp.status == 400 and self.scheme == "http" and "https server" in detail.lower():
+            raise Unreachable(
+                "%s: %s: it answers in HTTPS, not plain HTTP: set %s_scheme=https (and %s_ca_path to its CA)"
+                % (self._who(), what, self.side, self.side),
+                400,
+            )
         if resp.status == 404:
             raise NotFound("%s: %s not found (HTTP 404: %s)" % (self._who(), what, detail), 404)
         raise RegistryError(
@@ -851,6 +870,34 @@ class RegistryClient:
             if 'rel="next"' in link and "<" in link:
                 path = link[link.index("<") + 1 : link.index(">")]
         return repos
+
+    def list_tags(self, repo: str) -> list[str] | None:
+        """The repository's tags, or None when the registry does not know the repository."""
+        resp = self.request("GET", "/v2/%s/tags/list" % repo, scope=self.pull_scope(repo))
+        if resp.status == 404:
+            self.read(resp)
+            return None
+        if resp.status != 200:
+            self._fail(resp, "tag list of %s" % repo)
+        return json.loads(self.read(resp)).get("tags") or []
+
+    def why_missing(self, repo: str, reference: str) -> str:
+        """Why ``repo:reference`` is not there: the repository is unknown, or which tags it has instead."""
+        tags = self.list_tags(repo)
+        if tags is None:
+            return "repository %s does not exist at %s %s" % (repo, self.side, self.host)
+        if reference.startswith("sha256:"):
+            return "repository %s at %s %s has no manifest %s" % (repo, self.side, self.host, reference)
+        shown = sorted(tags)[-12:]
+        return "repository %s at %s %s has no tag %s (it has %d tag%s%s)" % (
+            repo,
+            self.side,
+            self.host,
+            reference,
+            len(tags),
+            "" if len(tags) == 1 else "s",
+            (": " + ", ".join(shown) + (", ..." if len(tags) > len(shown) else "")) if tags else "",
+        )
 
     def close(self) -> None:
         close = getattr(self._transport, "close", None)

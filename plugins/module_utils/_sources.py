@@ -59,6 +59,12 @@ class RegistrySource:
         prefix = namespace.strip("/") + "/" if namespace else ""
         return sorted(r for r in self.client().catalog() if r.startswith(prefix))
 
+    def probe(self) -> None:
+        self.client().ping()
+
+    def why_missing(self, ref) -> str:
+        return self._for(ref).why_missing(ref.repository, ref.reference)
+
     def close(self):
         for client in self._clients.values():
             client.close()
@@ -114,6 +120,12 @@ class EngineSource:
 
     def list_repositories(self, namespace):
         raise RegistryError("the engine source cannot list repositories: name the images")
+
+    def probe(self) -> None:
+        pass  # the engine answered when the source was made
+
+    def why_missing(self, ref) -> str:  # pragma: no cover - not byte level
+        return "%s is not in the local Docker engine" % ref
 
     def close(self) -> None:
         pass
@@ -188,6 +200,20 @@ class ArchiveSource:
     def list_repositories(self, namespace: str) -> list[str]:
         prefix = namespace.strip("/") + "/" if namespace else ""
         return sorted({img["repository"] for img in self.index["images"] if img["repository"].startswith(prefix)})
+
+    def probe(self) -> None:
+        pass  # read and checked when opened
+
+    def why_missing(self, ref) -> str:
+        tags = sorted(tag for repo, tag in self._tags if repo == ref.repository)
+        if not tags and ref.repository not in self._repo_manifests:
+            return "repository %s is not in the bundle %s" % (ref.repository, self._reader.path)
+        return "the bundle %s has no %s in %s (it has: %s)" % (
+            self._reader.path,
+            ref.reference,
+            ref.repository,
+            ", ".join(tags) or "digests only",
+        )
 
     def close(self) -> None:
         self._reader.close()

@@ -82,8 +82,9 @@ def test_copy_then_skip_with_dedup_and_mounts():
     again = run(src, dest, ["base", "keystone", "nova-api"])
     assert [r.status for r in again.results] == ["skipped"] * 3
     assert not again.changed
-    # Two HEAD requests per image, nothing else.
-    assert [m for m, _unused in src.log] == ["HEAD"] * 3 and [m for m, _unused in dest.log] == ["HEAD"] * 3
+    # One probe per side (GET /v2/), then two HEAD requests per image, nothing else.
+    assert src.log[0] == ("GET", "/v2/") and dest.log[0] == ("GET", "/v2/")
+    assert [m for m, _unused in src.log[1:]] == ["HEAD"] * 3 and [m for m, _unused in dest.log[1:]] == ["HEAD"] * 3
 
 
 @pytest.mark.parametrize("catalog", ["open", "forbidden"])
@@ -128,7 +129,7 @@ def test_check_mode_reports_and_writes_nothing():
     report = run(src, dest, ["base", "keystone"], check_mode=True)
     assert [r.status for r in report.results] == ["would_copy"] * 2 and report.changed
     assert not dest.manifests and not dest.blobs
-    assert all(m == "HEAD" for m, _unused in dest.log)
+    assert dest.log[0] == ("GET", "/v2/") and all(m == "HEAD" for m, _unused in dest.log[1:])
 
 
 def _index(src, repo, media_type=rc.MEDIA_DOCKER_LIST, arches=("amd64", "arm64", "s390x")):
@@ -231,3 +232,21 @@ def test_all_images_lists_catalog_under_namespace():
 def test_engine_source_without_an_engine_fails_clearly(tmp_path):
     with pytest.raises(rc.RegistryError, match="cannot talk to the local Docker engine"):
         sources.EngineSource(docker_host="unix://%s" % (tmp_path / "no-such.sock"))
+
+
+def test_missing_image_says_whether_the_repository_or_the_tag_is_missing():
+    src, dest = FakeRegistry(), FakeRegistry()
+    kolla_set(src)
+    report = run(src, dest, ["keystone:no-such-tag", "no-such-image"])
+    by_name = {r.image: r.msg for r in report.results}
+    assert "has no tag no-such-tag (it has 1 tag: %s)" % TAG in by_name["keystone:no-such-tag"]
+    assert "repository openstack.kolla/no-such-image does not exist at src src.test" in by_name["no-such-image"]
+
+
+def test_an_unreachable_source_fails_the_run_once_before_any_image():
+    src, dest = FakeRegistry(), FakeRegistry()
+    src.fail[r"GET /v2/$"] = [503] * 10
+    with pytest.raises(rc.RegistryError, match="API check /v2/"):
+        run(src, dest, ["base", "keystone", "nova-api"])
+    assert [p for _m, p in src.log] == ["/v2/"] * 5  # the probe's own retries (4), then nothing else
+    assert dest.log == []

@@ -305,6 +305,16 @@ class FakeRegistry:
                 return FakeResponse(statuses.pop(0), {}, b"")
         if body is not None and not isinstance(body, (bytes, bytearray)):
             body = b"".join(body)  # consume an iterator, like http.client does
+        if path == "/v2/":
+            return FakeResponse(200, {"Content-Type": "application/json"}, b"{}")
+        m = re.match(r"^/v2/(.+)/tags/list$", path)
+        if m:
+            tags = sorted(ref for repo, ref in self.manifests if repo == m.group(1) and not ref.startswith("sha256:"))
+            if not any(repo == m.group(1) for repo, _ref in self.manifests):
+                return FakeResponse(
+                    404, {}, b'{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known"}]}'
+                )
+            return FakeResponse(200, {"Content-Type": "application/json"}, json.dumps({"tags": tags}).encode())
         m = re.match(r"^/v2/(.+)/manifests/([^/]+)$", path)
         if m:
             repo, ref = m.groups()
