@@ -494,14 +494,37 @@ class Mirror:
         # Blobs first, then the child manifests, then the index: a tag never points at an incomplete image.
         self._copy_blobs(src_ref, spec.dest_repo, blobs, result)
         for digest, body, media_type in parts:
-            self.dest.put_manifest(spec.dest_repo, digest, body, media_type)
-        result.destination_digest = self.dest.put_manifest(spec.dest_repo, spec.dest_reference, top_body, top_type)
-        if result.destination_digest != expected:
-            raise DigestMismatch(
-                "dest registry %s stored %s as %s, expected %s"
-                % (self.dest.host, result.destination, result.destination_digest, expected)
-            )
+            self._put_manifest(spec.dest_repo, digest, body, media_type, digest)
+        result.destination_digest = self._put_manifest(
+            spec.dest_repo, spec.dest_reference, top_body, top_type, expected
+        )
         result.status = STATUS_COPIED
+
+    def _put_manifest(self, repo: str, reference: str, body: bytes, media_type: str, expected: str) -> str:
+        """Put a manifest until the destination stored exactly ``body``. A PUT by tag has no digest the registry can
+        check, so bytes changed on the way can be accepted under the tag: the stored digest tells, and the right bytes
+        are put again at once, so the tag does not stay on them. A 400 (bytes refused as changed on the way) is
+        retried too. Within the blob retry budget; then the image fails, saying what the tag points at."""
+        attempt = 0
+        while True:
+            try:
+                stored = self.dest.put_manifest(repo, reference, body, media_type)
+                if stored == expected:
+                    return stored
+                error = DigestMismatch(
+                    "dest registry %s stored %s:%s as %s, expected %s"
+                    % (self.dest.host, repo, reference, stored, expected)
+                )
+            except DigestMismatch as exc:
+                error = exc
+            except RegistryError as exc:
+                if exc.status != 400:
+                    raise
+                error = exc
+            if attempt >= self.blob_retries:
+                raise error
+            self._sleep(backoff_delay(attempt))
+            attempt += 1
 
     # -- blobs
     def _copy_blobs(self, src_ref: ImageRef, repo: str, descriptors: list[dict], result: ImageResult) -> None:
