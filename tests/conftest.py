@@ -1,22 +1,30 @@
-"""Fixtures shared by the integration tests: a real dockerd and real registry:2 containers."""
+"""Fixtures shared by the integration tests: a real dockerd and real registry:2 containers.
+
+Two sessions can run at once on one machine: each has its own run id (tests/testbed/__init__.py: RUN_ID, the pid
+and a random suffix), in every container name (``kp-it-<run id>-<name>``) and label; registries get their ports
+without a pick-then-bind race (tests/testbed/registries.py); cleanup removes only the containers of runs that are gone.
+"""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from tests.testbed import engine, images, network, registries, scrub_environ
+from tests.testbed import RUN_ID, engine, images, network, registries, scrub_environ
 
 scrub_environ()  # AWS_CA_BUNDLE and the like: no test's child process gets them (tests/testbed/__init__.py)
 
 
 @pytest.fixture(scope="session")
 def testbed():
-    """dockerd answers, registry:2 and the test host image are current, the test network exists."""
-    engine.ensure_engine()
-    images.build_registry()
-    network.ensure_network()
+    """dockerd answers and registry:2 is current (one session at a time sets up); leftovers of gone runs removed.
+
+    No test here needs the test network (registries run with host networking); ``python -m tests.testbed up`` creates
+    it for the lab and molecule.
+    """
+    with engine.setup_lock():
+        engine.ensure_engine()
+        images.build_registry()
+    network.clean_leftovers()
 
 
 class RegistryFactory:
@@ -36,18 +44,9 @@ class RegistryFactory:
         self.started.clear()
 
 
-def _remove_leftovers() -> None:
-    """Remove registries of earlier pytest sessions that died (their PID is in the name); live sessions keep theirs."""
-    for name in network.container_names("kp-it-"):
-        pid = name.split("-")[2]
-        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
-            network.remove_containers(name)
-
-
 @pytest.fixture(scope="session")
 def registry_factory(testbed):
-    factory = RegistryFactory(prefix=f"kp-it-{os.getpid()}-")
-    _remove_leftovers()
+    factory = RegistryFactory(prefix=f"kp-it-{RUN_ID}-")
     yield factory
     factory.stop_all()
 

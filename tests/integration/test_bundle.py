@@ -4,7 +4,8 @@ Covers: the archive's data tree equals a real registry's storage after a push; a
 reachable (export, stop the upstream, import into a fresh data dir, start registry:2 on it, every digest served);
 a truncated archive and a corrupt blob refused with the existing data untouched; a second import changes nothing;
 an import killed (SIGKILL) while staging and while placing, finished by a rerun; the archive as a mirror source into
-a running registry; the module's four steps (export and import) through ansible-playbook.
+a running registry; the module's four steps (export and import) through ansible-playbook, and the import's diff of a
+re-pointed tag (the tag link, old and new digest).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from ansible_collections.kollaprep.registry.plugins.module_utils import _sources
 from ansible_collections.kollaprep.registry.plugins.module_utils import _sources as sources
 
 from tests.testbed import generator
-from tests.testbed.ansible import ansible_env, run_playbook_file
+from tests.testbed.ansible import ansible_env, run_playbook_file, run_task_once
 
 pytestmark = pytest.mark.integration
 
@@ -259,8 +260,13 @@ def _playbook(tmp_path, name, extra_vars):
 
 def test_module_four_steps(registry_factory, tmp_path):
     src = registry_factory.start("kp-bdl-modsrc")
-    generator.generate(src.host, count=3, layer_size=4096, tag=TAG)
-    extra = {"bundle_dir": str(tmp_path), "bundle_src_registry": src.host, "bundle_tag": TAG}
+    pushed = generator.generate(src.host, count=3, layer_size=4096, tag=TAG)
+    extra = {
+        "bundle_dir": str(tmp_path),
+        "bundle_src_registry": src.host,
+        "bundle_tag": TAG,
+        "bundle_expected_images": ["%s:%s %s" % (i.repository, i.tag, i.digest) for i in pushed],
+    }
     out = _playbook(tmp_path, "bundle_four_steps.yml", extra)
     assert "failed=0" in out and "ignored=1" in out
     src.stop()
@@ -294,3 +300,73 @@ def test_image_mirror_module_archive_source(exported, registry_factory, tmp_path
     assert "failed=0" in out
     for repo in ("openstack.kolla/base", "openstack.kolla/cron"):
         assert client(dest).head_manifest(repo, TAG)["digest"] == exported["expected"][(repo, TAG)]
+
+
+def _tag_link(repo: str, tag: str) -> str:
+    """Where Distribution's storage keeps what a tag points at (relative to the data dir)."""
+    return "docker/registry/v2/repositories/%s/_manifests/tags/%s/current/link" % (repo, tag)
+
+
+def test_module_import_diff_of_a_repointed_tag(registry_factory, tmp_path):
+    """A second bundle holds base and cron:TAG rebuilt (other digests), cron:keep unchanged and kolla-toolbox new:
+    importing it over the first one's data dir, the diff names the two tag links with the old and the new digest and
+    the count of new files, nothing for cron:keep; check mode changes nothing, the real run re-points the tags, a
+    registry started on the data dir serves the new digests; check mode again and real again show no diff."""
+    old_up = registry_factory.start("kp-bdl-diff-old")
+    new_up = registry_factory.start("kp-bdl-diff-new")
+    old = generator.generate(old_up.host, images=["cron"], tag=TAG, seed=3)
+    keep = generator.generate(old_up.host, images=["cron"], tag="keep", seed=3)
+    new = generator.generate(new_up.host, images=["cron", "kolla-toolbox"], tag=TAG, seed=4)
+    again = generator.generate(new_up.host, images=["cron"], tag="keep", seed=3)
+    assert [i.digest for i in again] == [i.digest for i in keep]  # the same build in both upstreams
+    old_d = {(i.repository, i.tag): i.digest for i in old + keep}
+    new_d = {(i.repository, i.tag): i.digest for i in new + keep}
+    for up, path, names in (
+        (old_up, tmp_path / "old.tar", ["base", "cron", "cron:keep"]),
+        (new_up, tmp_path / "new.tar", ["base", "cron", "cron:keep", "kolla-toolbox"]),
+    ):
+        source = sources.RegistrySource(up.host, scheme="http")
+        try:
+            mm.export_bundle(str(path), specs_for(up, names), source, include_registry_image=False)
+        finally:
+            source.close()
+    workdir = tmp_path / "reg"
+    data = workdir / "data"
+    first = run_task_once("bundle_import_run.yml", tmp_path, {"bundle_path": str(tmp_path / "old.tar"),
+                                                              "bundle_data_dir": str(data)}, "--diff")  # fmt: skip
+    assert first.get("failed") is not True and first["changed"] is True, first.get("msg")
+    assert first["diff"]["before"] == ""
+
+    repointed = [(f"{NS}/base", TAG), (f"{NS}/cron", TAG)]
+    keep_key = (f"{NS}/cron", "keep")
+    assert all(old_d[k] != new_d[k] for k in repointed) and old_d[keep_key] == new_d[keep_key]
+    expected_before = sorted("%s %s" % (_tag_link(*k), old_d[k]) for k in repointed)
+    expected_after = sorted("%s %s" % (_tag_link(*k), new_d[k]) for k in repointed)
+    extra = {"bundle_path": str(tmp_path / "new.tar"), "bundle_data_dir": str(data)}
+    before_snapshot = snapshot(data)
+    for args in (("--check", "--diff"), ("--diff",)):
+        res = run_task_once("bundle_import_run.yml", tmp_path, extra, *args)
+        assert res.get("failed") is not True and res["changed"] is True, (args, res.get("msg"))
+        before_lines = res["diff"]["before"].splitlines()
+        after_lines = res["diff"]["after"].splitlines()
+        assert sorted(before_lines) == expected_before, args
+        # One line per re-pointed tag link, in the same order on both sides, then the count of new files.
+        assert [line.split()[0] for line in before_lines] == [line.split()[0] for line in after_lines[:-1]], args
+        assert sorted(after_lines[:-1]) == expected_after, args
+        assert after_lines[-1] == "%d new files" % res["summary"]["files_placed"], args
+        assert res["summary"]["tags_changed"] == 2 and res["summary"]["files_placed"] > 2, args
+        assert {(t["link"], t["before"], t["after"]) for t in res["tags_changed"]} == {
+            (_tag_link(*k), old_d[k], new_d[k]) for k in repointed
+        }, args
+        if "--check" in args:
+            assert snapshot(data) == before_snapshot  # check mode wrote nothing
+    for k in repointed:
+        assert (data / _tag_link(*k)).read_text() == new_d[k]
+    reg = registry_factory.start("kp-bdl-diff-served", workdir=workdir)
+    c = client(reg)
+    for repo, tag in [*repointed, (f"{NS}/cron", "keep"), (f"{NS}/kolla-toolbox", TAG)]:
+        assert c.head_manifest(repo, tag)["digest"] == new_d[(repo, tag)], (repo, tag)
+
+    for args in (("--check", "--diff"), ("--diff",)):  # check mode again, real again: nothing to do, no diff
+        again = run_task_once("bundle_import_run.yml", tmp_path, extra, *args)
+        assert again["changed"] is False and again["diff"] == {"before": "", "after": ""}, args

@@ -3,8 +3,9 @@
 Covers: copy + digest equality, second run skipped, cross-repo mounts (counted on the client, within a run and
 from what an earlier run left), multi-platform OCI index with and without a platform filter, TLS + basic auth at
 the destination, the Docker bearer-token flow (a token service run by the test, JWT RS256 signed with
-`cryptography`) and the module's four steps through ansible-playbook. Interrupted copies (kill -9, then a rerun)
-are covered by test_reliability_mirror.py, where a paced proxy makes sure each kill lands mid-copy.
+`cryptography`), the module's four steps through ansible-playbook and its diff of a changed tag (old and new
+digest). Interrupted copies (kill -9, then a rerun) are covered by test_reliability_mirror.py, where a paced proxy
+makes sure each kill lands mid-copy.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ansible_collections.kollaprep.registry.plugins.module_utils import _registr
 from ansible_collections.kollaprep.registry.plugins.module_utils import _sources as sources
 
 from tests.testbed import generator
-from tests.testbed.ansible import run_playbook_file
+from tests.testbed.ansible import run_playbook_file, run_task_once
 
 pytestmark = pytest.mark.integration
 
@@ -302,10 +303,64 @@ def test_token_auth_dest(src, registry_factory):
 
 def test_module_four_steps(src, registry_factory, tmp_path):
     dest_reg = registry_factory.start("kp-mir-mod")
-    extra = {"mirror_src_registry": src.host, "mirror_dest_registry": dest_reg.host, "mirror_tag": TAG}
+    by_name = {img.name: img for img in src.images}
+    expected = [
+        "%s/%s/%s:%s %s" % (dest_reg.host, NS, n, TAG, by_name[n].digest) for n in ("base", "cron", "kolla-toolbox")
+    ]
+    extra = {
+        "mirror_src_registry": src.host,
+        "mirror_dest_registry": dest_reg.host,
+        "mirror_tag": TAG,
+        "mirror_expected_after": expected,
+    }
     res = run_playbook_file("image_mirror_four_steps.yml", tmp_path, extra)
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
     assert "failed=0" in res.stdout and "ignored=1" in res.stdout
+
+
+def test_module_diff_of_a_changed_tag(src, registry_factory, tmp_path):
+    """The destination holds another image under cron's tag (a rebuild pushed over it), fluentd is absent and
+    kolla-toolbox current: the diff names cron with its old and new digest, fluentd absent -> new, not kolla-toolbox;
+    the same in check mode and for real; check mode again and real again change nothing and show no diff."""
+    dest_reg = registry_factory.start("kp-mir-diff")
+    by_name = {img.name: img for img in src.images}
+    other = {img.name: img for img in generator.generate(dest_reg.host, images=["cron"], tag=TAG, seed=7)}["cron"]
+    assert other.digest != by_name["cron"].digest
+    current = copy(src, dest_client(dest_reg), ["kolla-toolbox"])
+    assert [r.status for r in current.results] == ["copied"], [r.msg for r in current.results]
+    dest = dest_client(dest_reg)
+
+    def ref(name):
+        return "%s/%s/%s:%s" % (dest_reg.host, NS, name, TAG)
+
+    before = "%s %s\n%s absent\n" % (ref("cron"), other.digest, ref("fluentd"))
+    after = "%s %s\n%s %s\n" % (ref("cron"), by_name["cron"].digest, ref("fluentd"), by_name["fluentd"].digest)
+    extra = {
+        "mirror_src_registry": src.host,
+        "mirror_dest_registry": dest_reg.host,
+        "mirror_tag": TAG,
+        "mirror_images": ["cron", "fluentd", "kolla-toolbox"],
+    }
+
+    check = run_task_once("image_mirror_run.yml", tmp_path, extra, "--check", "--diff")
+    assert check.get("failed") is not True, check.get("msg")
+    assert check["changed"] is True and check["summary"]["would_copy"] == 2 and check["summary"]["skipped"] == 1
+    assert check["diff"]["before"] == before
+    assert check["diff"]["after"] == after
+    assert dest.head_manifest(NS + "/cron", TAG)["digest"] == other.digest  # check mode changed nothing
+
+    real = run_task_once("image_mirror_run.yml", tmp_path, extra, "--diff")
+    assert real.get("failed") is not True, real.get("msg")
+    assert real["changed"] is True and real["summary"]["copied"] == 2
+    assert real["diff"]["before"] == before
+    assert real["diff"]["after"] == after
+    for name in ("cron", "fluentd", "kolla-toolbox"):
+        assert dest.head_manifest("%s/%s" % (NS, name), TAG)["digest"] == by_name[name].digest, name
+
+    for args in (("--check", "--diff"), ("--diff",)):  # check mode again, real again: nothing to do, no diff
+        again = run_task_once("image_mirror_run.yml", tmp_path, extra, *args)
+        assert again["changed"] is False and again["summary"]["skipped"] == 3, args
+        assert again["diff"] == {"before": "", "after": ""}, args
 
 
 def test_engine_source(src, registry_factory):

@@ -24,8 +24,9 @@ from ansible_collections.kollaprep.registry.plugins.module_utils import _mirror 
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
 from ansible_collections.kollaprep.registry.plugins.module_utils import _sources as sources
 
-from tests.testbed import REGISTRY_IMAGE, generator
+from tests.testbed import REGISTRY_IMAGE, generator, label_args
 from tests.testbed.ansible import run_playbook_file
+from tests.testbed.registries import wait_ready
 
 pytestmark = pytest.mark.integration
 
@@ -103,15 +104,13 @@ def _collect(reg, *flags) -> str:
     subprocess.run([DOCKER, "stop", reg.name], check=True, capture_output=True)
     try:
         res = subprocess.run(
-            [DOCKER, "run", "--rm", "--network", "none", "-v", "%s:/var/lib/registry" % reg.storage, REGISTRY_IMAGE,
-             "garbage-collect", *flags, "/etc/docker/registry/config.yml"],
+            [DOCKER, "run", "--rm", "--network", "none", *label_args(), "-v", "%s:/var/lib/registry" % reg.storage,
+             REGISTRY_IMAGE, "garbage-collect", *flags, "/etc/docker/registry/config.yml"],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
     finally:
         subprocess.run([DOCKER, "start", reg.name], check=True, capture_output=True)
-        from tests.testbed.registries import wait_ready
-
-        wait_ready(reg)
+        wait_ready(reg)  # its own process on its old port again (raises if another process took the port meanwhile)
     return res.stdout + res.stderr
 
 

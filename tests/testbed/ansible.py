@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from tests.testbed import clean_env
@@ -44,13 +45,15 @@ def run_playbook_file(
     *args: str,
     env: dict | None = None,
     timeout: int = 300,
+    prefix: Sequence[str] = (),
 ) -> subprocess.CompletedProcess:
     """Run a playbook file on localhost (connection local, this Python) with extra vars.
 
     playbook: a path, or a file name under tests/integration/playbooks. extra_vars go into one JSON file in tmp_path
     (<playbook stem>.vars.json) passed as ``-e @file``, so their types (bools, lists, ints) survive. Secrets do not
     belong in extra_vars: pass them in env and read them in the playbook with lookup('ansible.builtin.env', ...).
-    args: further ansible-playbook arguments (--check, --diff, -v, --tags ...).
+    args: further ansible-playbook arguments (--check, --diff, -v, --tags ...). prefix: a command that runs
+    ansible-playbook (e.g. ``unshare ...``), which gets the ansible-playbook command line as its last arguments.
     """
     path = Path(playbook)
     if not path.is_absolute():
@@ -61,7 +64,7 @@ def run_playbook_file(
         vars_file.write_text(json.dumps(extra_vars))
         cmd += ["-e", "@%s" % vars_file]
     return subprocess.run(
-        [*cmd, str(path), *args],
+        [*prefix, *cmd, str(path), *args],
         capture_output=True,
         text=True,
         env=env or ansible_env(),
@@ -69,3 +72,25 @@ def run_playbook_file(
         check=False,
         timeout=timeout,
     )
+
+
+def run_task_once(
+    playbook: str | Path,
+    tmp_path: Path,
+    extra_vars: dict | None = None,
+    *args: str,
+    env: dict | None = None,
+    timeout: int = 300,
+    prefix: Sequence[str] = (),
+) -> dict:
+    """Run a playbook whose first task is the one under test with the json stdout callback; return that task's result
+    on localhost (with ``failed`` and ``msg`` when it failed). args: --check, --diff and the like."""
+    env = dict(env or ansible_env(), ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json")
+    proc = run_playbook_file(playbook, tmp_path, extra_vars, *args, env=env, timeout=timeout, prefix=prefix)
+    try:
+        out = json.loads(proc.stdout)
+    except ValueError:
+        raise AssertionError(
+            "ansible-playbook printed no JSON (rc %s): %s %s" % (proc.returncode, proc.stdout[-4000:], proc.stderr)
+        ) from None
+    return out["plays"][0]["tasks"][0]["hosts"]["localhost"]

@@ -2,15 +2,46 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from tests.testbed import clean_env
 
 DOCKERD_LOG = Path("/var/log/kollaprep-dockerd.log")
+SETUP_LOCK = Path("/run/lock/kollaprep-testbed.lock")
+
+_held = threading.local()
+
+
+@contextlib.contextmanager
+def setup_lock() -> Iterator[None]:
+    """One process at a time sets the machine up (apt, starting dockerd, building images); reentrant in a process.
+
+    Concurrent runs (two pytest sessions, a benchmark) would otherwise race for apt's lock or start dockerd twice.
+    """
+    if getattr(_held, "depth", 0):
+        _held.depth += 1
+        try:
+            yield
+        finally:
+            _held.depth -= 1
+        return
+    path = SETUP_LOCK if SETUP_LOCK.parent.is_dir() else Path("/tmp") / SETUP_LOCK.name
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        _held.depth = 1
+        try:
+            yield
+        finally:
+            _held.depth = 0
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _answers() -> bool:
@@ -54,6 +85,11 @@ def install_engine() -> None:
 
 def ensure_engine(timeout: float = 60.0) -> None:
     """Return once the engine answers; start dockerd if it is not running."""
+    with setup_lock():
+        _ensure_engine(timeout)
+
+
+def _ensure_engine(timeout: float) -> None:
     install_engine()
     if _answers():
         return

@@ -1,10 +1,19 @@
-"""The user-defined docker network for test hosts, and cleanup of what an interrupted run left behind."""
+"""The user-defined docker network for test hosts, and cleanup of what runs that are gone left behind.
+
+Cleanup goes by label and owner, never by name: a container is removed only when it carries the test bed label, is not
+this run's, and its owner process is gone (see RUN_LABEL and OWNER_LABEL in tests/testbed/__init__.py). Containers of
+a live concurrent run (another pytest session, a benchmark) are never touched.
+"""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
 
-from tests.testbed import LABEL, NETWORK
+from tests.testbed import LABEL, NETWORK, OWNER_LABEL, RUN_ID, RUN_LABEL, WORKDIR_LABEL, owner_alive
 
 DOCKER = "/usr/bin/docker"
 
@@ -14,30 +23,79 @@ def _docker(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 
 
 def ensure_network() -> bool:
-    """Create the test network when absent; return True when created."""
+    """Create the test network when absent; return True when created (a concurrent creation counts as present)."""
     if _docker("network", "inspect", NETWORK, check=False).returncode == 0:
         return False
-    _docker("network", "create", "--label", f"{LABEL}=1", NETWORK)
-    return True
+    created = _docker("network", "create", "--label", f"{LABEL}=1", NETWORK, check=False)
+    if created.returncode == 0:
+        return True
+    if _docker("network", "inspect", NETWORK, check=False).returncode == 0:
+        return False  # another run created it between our inspect and our create
+    raise RuntimeError(f"cannot create docker network {NETWORK}: {created.stderr.strip()}")
 
 
-def container_names(prefix: str) -> list[str]:
-    return [n for n in _docker("ps", "-a", "--format", "{{.Names}}").stdout.split() if n.startswith(prefix)]
+@dataclass
+class Container:
+    id: str
+    name: str
+    labels: dict[str, str]
+
+    @property
+    def run(self) -> str:
+        return self.labels.get(RUN_LABEL, "")
+
+    @property
+    def owner(self) -> str:
+        return self.labels.get(OWNER_LABEL, "")
+
+    def owned_by_live_run(self) -> bool:
+        """This run's, or started by a process that is still running."""
+        return self.run == RUN_ID or (bool(self.owner) and owner_alive(self.owner))
 
 
-def remove_containers(prefix: str) -> list[str]:
-    """Force-remove containers whose name starts with prefix (with their anonymous volumes)."""
-    doomed = container_names(prefix)
-    if doomed:
-        _docker("rm", "-f", "-v", *doomed, check=False)
+def testbed_containers() -> list[Container]:
+    """Every container (running or not) that carries the test bed label, read in one ``docker ps``."""
+    keys = (RUN_LABEL, OWNER_LABEL, WORKDIR_LABEL)
+    fmt = "\t".join(["{{.ID}}", "{{.Names}}", *('{{.Label "%s"}}' % k for k in keys)])
+    found = []
+    for line in _docker("ps", "-a", "--no-trunc", "--filter", f"label={LABEL}", "--format", fmt).stdout.splitlines():
+        cid, name, *values = line.split("\t")
+        found.append(Container(cid, name, {k: v for k, v in zip(keys, values, strict=True) if v}))
+    return found
+
+
+def stale_containers(include_ownerless: bool = False) -> list[Container]:
+    """Test bed containers of runs that are gone; with include_ownerless also those without an owner label (the lab,
+    molecule's test hosts, containers of older versions of the test bed): nobody can tell whether those are in use."""
+    doomed = []
+    for c in testbed_containers():
+        if c.owner or c.run:
+            if not c.owned_by_live_run():
+                doomed.append(c)
+        elif include_ownerless:
+            doomed.append(c)
     return doomed
 
 
-def clean_leftovers(all_objects: bool = False) -> None:
-    """Remove the test bed's containers (by label) left by an interrupted run; with all_objects the network too."""
-    ids = _docker("ps", "-aq", "--filter", f"label={LABEL}").stdout.split()
-    if ids:
-        _docker("rm", "-f", "-v", *ids, check=False)
+def remove(containers: list[Container]) -> list[str]:
+    """Force-remove containers (anonymous volumes too) and the work directories the test bed made for them."""
+    if containers:
+        _docker("rm", "-f", "-v", *[c.id for c in containers], check=False)
+    for c in containers:
+        workdir = Path(c.labels.get(WORKDIR_LABEL) or "")
+        if workdir.is_absolute() and workdir.parent == Path(tempfile.gettempdir()):  # only what start_registry made
+            shutil.rmtree(workdir, ignore_errors=True)
+    return [c.name for c in containers]
+
+
+def clean_leftovers(all_objects: bool = False) -> list[str]:
+    """Remove containers of runs that are gone (never a live run's); return their names.
+
+    all_objects (``python -m tests.testbed down``): also the containers without an owner label (the lab, molecule's
+    leftovers) and the test network.
+    """
+    removed = remove(stale_containers(include_ownerless=all_objects))
     if all_objects:
         _docker("network", "rm", NETWORK, check=False)
     _docker("volume", "prune", "-f", "--filter", f"label={LABEL}", check=False)
+    return removed
