@@ -36,12 +36,12 @@ from ansible_collections.kollaprep.registry.plugins.module_utils import _mirror 
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc  # noqa: E402
 from ansible_collections.kollaprep.registry.plugins.module_utils import _sources as sources  # noqa: E402
 
-from tests.testbed import engine, generator, images, registries, scrub_environ  # noqa: E402
+from tests.testbed import RUN_ID, engine, generator, images, registries, scrub_environ  # noqa: E402
 
 scrub_environ()  # nothing this benchmark starts gets AWS_CA_BUNDLE (see tests/testbed/__init__.py)
 
 DOCKER = "/usr/bin/docker"
-PREFIX = "kp-bdl-bench"
+PREFIX = "kp-bdl-bench-%s" % RUN_ID  # a concurrent run gets registries of its own
 TAG = "2024.1-debian-bookworm"
 NS = "openstack.kolla"
 

@@ -34,7 +34,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / ".cache/collections")]
 
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc  # noqa: E402
 
-from tests.testbed import generator, images, registries, scrub_environ  # noqa: E402
+from tests.testbed import RUN_ID, generator, images, registries, scrub_environ  # noqa: E402
 from tests.testbed.faultproxy import FaultProxy  # noqa: E402
 
 scrub_environ()  # nothing this benchmark starts gets AWS_CA_BUNDLE (see tests/testbed/__init__.py)
@@ -42,7 +42,7 @@ scrub_environ()  # nothing this benchmark starts gets AWS_CA_BUNDLE (see tests/t
 DOCKER = "/usr/bin/docker"
 NS = "openstack.kolla"
 TAG = "2024.1-debian-bookworm"
-PREFIX = "kp-mir-bench-"
+PREFIX = "kp-mir-bench-%s-" % RUN_ID  # a concurrent run gets registries of its own
 
 
 def layer_size_for(count: int, size_mb: float) -> int:
