@@ -104,7 +104,7 @@ def test_copy_skip_digests_and_mounts(src, registry_factory):
     again = copy(src, again_client, names, workers=4)
     assert not again.changed
     assert [r.status for r in again.results] == ["skipped"] * len(names)
-    assert again_client.stats["requests"] == len(names)  # one HEAD per image at the destination
+    assert again_client.stats["requests"] == 1 + len(names)  # the probe, then one HEAD per image at the destination
     assert again_client.stats["uploads"] == 0
 
 
@@ -168,12 +168,14 @@ def test_tls_and_basic_auth_dest(src, registry_factory):
     assert [r.status for r in report.results] == ["copied", "copied"], [r.msg for r in report.results]
     assert good.head_manifest(NS + "/cron", TAG)["digest"] == src_digest(src, NS + "/cron", TAG)
 
-    bad = copy(src, dest_client(dest_reg, username="kolla", password="wrong"), ["base"]).results[0]
-    assert bad.status == "failed"
-    assert "dest registry %s" % dest_reg.host in bad.msg and "dest_username='kolla'" in bad.msg
+    # Refused credentials or an untrusted certificate fail the run at once (the probe), saying what to set.
+    with pytest.raises(rc.AuthError) as bad:
+        copy(src, dest_client(dest_reg, username="kolla", password="wrong"), ["base"])
+    assert "dest registry %s" % dest_reg.host in str(bad.value) and "dest_username='kolla'" in str(bad.value)
 
-    no_ca = copy(src, rc.RegistryClient(dest_reg.host, side="dest", username="kolla", password="s3cret"), ["base"])
-    assert no_ca.results[0].status == "failed" and "CERTIFICATE_VERIFY_FAILED" in no_ca.results[0].msg
+    with pytest.raises(rc.Unreachable) as no_ca:
+        copy(src, rc.RegistryClient(dest_reg.host, side="dest", username="kolla", password="s3cret"), ["base"])
+    assert "CERTIFICATE_VERIFY_FAILED" in str(no_ca.value) and "set dest_ca_path" in str(no_ca.value)
 
 
 # ------------------------------------------------------------------------------------------ token auth
@@ -290,10 +292,11 @@ def test_token_auth_dest(src, registry_factory):
         # Tokens are cached per scope: far fewer token requests than registry requests.
         assert len(tokens.requests) < client.stats["requests"] / 2
 
-        refused = copy(src, dest_client(reg, username="kolla", password="nope"), ["base"]).results[0]
-        assert refused.status == "failed" and "token service" in refused.msg and "dest_username='kolla'" in refused.msg
-        anonymous = copy(src, dest_client(reg), ["base"]).results[0]
-        assert anonymous.status == "failed" and "anonymous" in anonymous.msg
+        with pytest.raises(rc.AuthError) as refused:
+            copy(src, dest_client(reg, username="kolla", password="nope"), ["base"])
+        assert "token service" in str(refused.value) and "dest_username='kolla'" in str(refused.value)
+        with pytest.raises(rc.AuthError, match="anonymous"):
+            copy(src, dest_client(reg), ["base"])
     finally:
         tokens.close()
 
