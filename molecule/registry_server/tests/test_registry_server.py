@@ -1,7 +1,8 @@
 """What a user checks on the deployment host after the registry_server role (and the side effect) ran.
 
 kp-rs-deploy: container mode, plain HTTP. kp-rs-tls: service mode, generated TLS, htpasswd auth. kp-rs-tlsc:
-container mode, generated TLS.
+container mode, generated TLS. Which host has what comes from the inventory (the `expected` fixture, conftest.py);
+the config the role wrote is checked against it, never used to decide what to expect.
 """
 
 import os
@@ -27,23 +28,15 @@ def _addr(host):
     return _config(host)["http"]["addr"]
 
 
-def _tls(host):
-    return "tls" in _config(host)["http"]
-
-
-def _service_mode(host):
-    return host.file("/etc/systemd/system/kollaprep-registry.service").exists
-
-
-def _curl(host, path, *, ca=True, auth=True, scheme=None, method="GET", accept=None):
+def _curl(host, expected, path, *, ca=True, auth=True, scheme=None, method="GET", accept=None):
     """HTTP status code of a request to the registry, or the curl exit code as a negative number."""
-    tls = _tls(host)
+    tls = expected.tls
     scheme = scheme or ("https" if tls else "http")
     args = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10"]
     args += ["--head"] if method == "HEAD" else ["-X", method]
     if tls and ca:
         args += ["--cacert", CA]
-    if auth and "auth" in _config(host):
+    if auth and expected.auth:
         args += ["-u", f"{USER}:{PASSWORD}"]
     if accept:
         args += ["-H", f"Accept: {accept}"]
@@ -69,6 +62,28 @@ def test_config_is_managed_and_complete(host):
     assert config["log"]["level"] == "info"
 
 
+def test_config_matches_the_inventory(host, expected):
+    config = _config(host)
+    if expected.tls:
+        assert config["http"]["tls"] == {
+            "certificate": "/etc/kollaprep/registry/tls/server.crt",
+            "key": "/etc/kollaprep/registry/tls/server.key",
+        }
+    else:
+        assert "tls" not in config["http"]
+    if expected.auth:
+        assert config["auth"]["htpasswd"]["path"] == "/etc/kollaprep/registry/htpasswd"
+        assert config["auth"]["htpasswd"]["realm"]
+    else:
+        assert "auth" not in config
+        assert not host.file("/etc/kollaprep/registry/htpasswd").exists
+    unit = host.file("/etc/systemd/system/kollaprep-registry.service")
+    assert unit.exists == expected.service
+    with host.sudo():
+        containers = host.check_output("docker ps -a --filter name=^registry$ --format '{{.Names}}'").split()
+    assert containers == ([] if expected.service else ["registry"])
+
+
 def test_http_secret_kept_private(host):
     secret = host.file("/etc/kollaprep/registry/http-secret")
     assert secret.mode == 0o600
@@ -76,14 +91,13 @@ def test_http_secret_kept_private(host):
     assert secret.content_string.strip() == _config(host)["http"]["secret"]
 
 
-def test_v2_answers(host):
-    expected = 401 if "auth" in _config(host) else 200
-    assert _curl(host, "/v2/", auth=False) == expected
-    assert _curl(host, "/v2/") == 200
+def test_v2_answers(host, expected):
+    assert _curl(host, expected, "/v2/", auth=False) == (401 if expected.auth else 200)
+    assert _curl(host, expected, "/v2/") == 200
 
 
-def test_registry_container(host):
-    if _service_mode(host):
+def test_registry_container(host, expected):
+    if expected.service:
         pytest.skip("container mode runs on kp-rs-deploy and kp-rs-tlsc")
     inspect = host.docker("registry").inspect()
     assert inspect["State"]["Running"]
@@ -93,7 +107,7 @@ def test_registry_container(host):
     mounts = {m["Destination"]: m["Source"] for m in inspect["Mounts"]}
     assert mounts["/var/lib/registry"] == "/var/lib/kollaprep/registry"
     assert mounts["/etc/docker/registry/config.yml"] == CONFIG
-    if _tls(host):
+    if expected.tls:
         assert mounts["/etc/kollaprep/registry/tls"] == "/etc/kollaprep/registry/tls"
         assert "/etc/kollaprep/registry/ca" not in mounts  # the CA key stays on the host
     assert host.socket(f"tcp://{_addr(host)}").is_listening
@@ -101,8 +115,8 @@ def test_registry_container(host):
     assert host.file("/var/lib/kollaprep/registry/docker/registry/v2/repositories/test/busy").is_directory
 
 
-def test_registry_service(host):
-    if not _service_mode(host):
+def test_registry_service(host, expected):
+    if not expected.service:
         pytest.skip("service mode runs on kp-rs-tls")
     service = host.service("kollaprep-registry")
     assert service.is_running
@@ -129,23 +143,26 @@ def test_push_and_pull(host):
         host.run_expect([0], step)
 
 
-def test_deleted_image_collected_and_kept_image_served(host):
+def test_deleted_image_collected_and_kept_image_served(host, expected):
     manifest = "application/vnd.docker.distribution.manifest.v2+json"
-    assert _curl(host, "/v2/test/gc/manifests/1", method="HEAD", accept=manifest) == 404
-    assert _curl(host, "/v2/test/busy/manifests/1", method="HEAD", accept=manifest) == 200
+    assert _curl(host, expected, "/v2/test/gc/manifests/1", method="HEAD", accept=manifest) == 404
+    assert _curl(host, expected, "/v2/test/busy/manifests/1", method="HEAD", accept=manifest) == 200
 
 
-def test_tls_needs_the_ca(host):
-    if not _tls(host):
-        pytest.skip("TLS runs on kp-rs-tls and kp-rs-tlsc")
-    assert _curl(host, "/v2/") == 200
-    assert _curl(host, "/v2/", ca=False) == -60  # curl: peer certificate cannot be authenticated
+def test_tls_needs_the_ca(host, expected):
+    if not expected.tls:
+        # Plain HTTP host: no certificate in the way, https gets no TLS handshake (curl 35).
+        assert _curl(host, expected, "/v2/") == 200
+        assert _curl(host, expected, "/v2/", scheme="https", ca=False) == -35
+        return
+    assert _curl(host, expected, "/v2/") == 200
+    assert _curl(host, expected, "/v2/", ca=False) == -60  # curl: peer certificate cannot be authenticated
     # Plain HTTP on the TLS port: Go answers 400 "client sent an HTTP request to an HTTPS server".
-    assert _curl(host, "/v2/", scheme="http") == 400
+    assert _curl(host, expected, "/v2/", scheme="http") == 400
 
 
-def test_server_certificate(host):
-    if not _tls(host):
+def test_server_certificate(host, expected):
+    if not expected.tls:
         pytest.skip("TLS runs on kp-rs-tls and kp-rs-tlsc")
     ip = _addr(host).rsplit(":", 1)[0]
     text = host.check_output("openssl x509 -noout -text -in /etc/kollaprep/registry/tls/server.crt")
@@ -155,22 +172,24 @@ def test_server_certificate(host):
     host.run_expect([0], f"openssl verify -CAfile {CA} /etc/kollaprep/registry/tls/server.crt")
     for key in ("/etc/kollaprep/registry/tls/server.key", "/etc/kollaprep/registry/ca/ca.key"):
         assert host.file(key).mode == 0o600
-    owner = "docker-registry" if _service_mode(host) else "root"
+    owner = "docker-registry" if expected.service else "root"
     assert host.file("/etc/kollaprep/registry/tls/server.key").user == owner
 
 
-def test_ca_copied_to_controller(host):
-    if not _tls(host):
+def test_ca_copied_to_controller(host, expected):
+    if not expected.tls:
         pytest.skip("TLS runs on kp-rs-tls and kp-rs-tlsc")
     local = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], f"{_name(host)}-ca.crt")
     assert local.read_text() == host.file(CA).content_string
 
 
-def test_auth(host):
-    if "auth" not in _config(host):
-        pytest.skip("auth runs on kp-rs-tls")
-    assert _curl(host, "/v2/_catalog", auth=False) == 401
-    assert _curl(host, "/v2/_catalog") == 200
+def test_auth(host, expected):
+    if not expected.auth:
+        # No auth asked: an anonymous client reads the catalog.
+        assert _curl(host, expected, "/v2/_catalog", auth=False) == 200
+        return
+    assert _curl(host, expected, "/v2/_catalog", auth=False) == 401
+    assert _curl(host, expected, "/v2/_catalog") == 200
     htpasswd = host.file("/etc/kollaprep/registry/htpasswd").content_string
     assert htpasswd.startswith(f"{USER}:$2")
     # An anonymous client (empty docker config) cannot push; the logged-in user did in test_push_and_pull.

@@ -2,6 +2,7 @@
 
 kp-rs-deploy: container mode, plain HTTP. kp-rs-tls: service mode, generated TLS, htpasswd auth (users kolla and,
 added by the side effect's nested `ansible-playbook -vvv`, kp-sec-user). kp-rs-tlsc: container mode, generated TLS.
+Which host has what comes from the inventory (the `expected` fixture, conftest.py), not from the config on the host.
 """
 
 import os
@@ -27,14 +28,6 @@ def _addr(host):
     return _config(host)["http"]["addr"]
 
 
-def _auth(host):
-    return "auth" in _config(host)
-
-
-def _tls(host):
-    return "tls" in _config(host)["http"]
-
-
 def _statuses(host, requests):
     """Run curl requests in one round trip: {name: HTTP status, or -<curl exit code>}.
 
@@ -53,7 +46,7 @@ def _statuses(host, requests):
     return result
 
 
-def test_listens_only_on_the_asked_address(host):
+def test_listens_only_on_the_asked_address(host, expected):
     addr = _addr(host)
     ip, port = addr.rsplit(":", 1)
     assert port == "4000"
@@ -61,25 +54,25 @@ def test_listens_only_on_the_asked_address(host):
     listeners = [line.split()[3] for line in host.check_output("ss -Hltn").splitlines()]
     on_port = [a for a in listeners if a.rsplit(":", 1)[1] == "4000"]
     assert on_port == [addr], listeners
-    scheme = "https" if _tls(host) else "http"
+    scheme = "https" if expected.tls else "http"
     codes = _statuses(
         host,
         {
-            "asked": (f"{scheme}://{addr}/v2/", ["--cacert", CA] if _tls(host) else []),
+            "asked": (f"{scheme}://{addr}/v2/", ["--cacert", CA] if expected.tls else []),
             "loopback": (f"{scheme}://127.0.0.1:4000/v2/", ["-k"]),
             "localhost6": (f"{scheme}://[::1]:4000/v2/", ["-k"]),
         },
     )
-    assert codes["asked"] == (401 if _auth(host) else 200)
+    assert codes["asked"] == (401 if expected.auth else 200)
     # curl exit 7: connection refused; nothing answers on loopback.
     assert codes["loopback"] == -7
     assert codes["localhost6"] == -7
 
 
-def test_anonymous_and_wrong_password_refused(host):
-    if not _auth(host):
+def test_anonymous_and_wrong_password_refused(host, expected):
+    if not expected.auth:
         pytest.skip("auth runs on kp-rs-tls")
-    base = f"https://{_addr(host)}/v2"
+    base = f"{'https' if expected.tls else 'http'}://{_addr(host)}/v2"
     ca = ["--cacert", CA]
     right, wrong = ["-u", f"{USER}:{PASSWORD}"], ["-u", f"{USER}:{PASSWORD}-wrong"]
     sec = ["-u", f"{SEC_USER}:{SEC_PASSWORD}"]
@@ -111,10 +104,10 @@ def test_anonymous_and_wrong_password_refused(host):
     assert not host.file("/var/lib/kollaprep/registry/docker/registry/v2/repositories/test/kp-sec-anon").exists
 
 
-def test_right_password_may_push(host):
-    if not _auth(host):
+def test_right_password_may_push(host, expected):
+    if not expected.auth:
         pytest.skip("auth runs on kp-rs-tls")
-    base = f"https://{_addr(host)}/v2"
+    base = f"{'https' if expected.tls else 'http'}://{_addr(host)}/v2"
     auth = f"--cacert {CA} -u {USER}:{PASSWORD}"
     out = host.check_output(f"curl -s -D - -o /dev/null -X POST {auth} {base}/test/kp-sec-push/blobs/uploads/")
     assert out.split()[1] == "202", out
@@ -123,8 +116,8 @@ def test_right_password_may_push(host):
     assert host.check_output(f"curl -s -o /dev/null -w '%{{http_code}}' -X DELETE {auth} '{location}'") == "204"
 
 
-def test_tls_refuses_plain_http(host):
-    if not _tls(host):
+def test_tls_refuses_plain_http(host, expected):
+    if not expected.tls:
         pytest.skip("TLS runs on kp-rs-tls and kp-rs-tlsc")
     url = f"http://{_addr(host)}/v2/_catalog"
     codes = _statuses(host, {"plain": (url, []), "plain-auth": (url, ["-u", f"{USER}:{PASSWORD}"])})
@@ -135,7 +128,7 @@ def test_tls_refuses_plain_http(host):
     assert "repositories" not in body
 
 
-def test_private_files_not_world_readable(host):
+def test_private_files_not_world_readable(host, expected):
     files = host.check_output(f"find {CONFIG_DIR} -type f").split()
     readable = set(host.check_output(f"find {CONFIG_DIR} -type f -perm /o=r").split())
     keys = host.check_output(f"find {CONFIG_DIR} -type f -name '*.key'").split()
@@ -145,10 +138,10 @@ def test_private_files_not_world_readable(host):
     assert readable <= PUBLIC, readable - PUBLIC
     assert host.file(CONFIG_DIR).mode == 0o750
     assert host.file(f"{CONFIG_DIR}/http-secret").mode == 0o600
-    if _tls(host):
+    if expected.tls:
         assert sorted(keys) == [f"{CONFIG_DIR}/ca/ca.key", f"{CONFIG_DIR}/tls/server.key"]
         assert host.file(f"{CONFIG_DIR}/ca").mode == 0o700
-        if host.file("/etc/systemd/system/kollaprep-registry.service").exists:
+        if expected.service:
             # The service user reads its own key but never the CA's.
             assert host.run(f"runuser -u docker-registry -- test -r {CONFIG_DIR}/tls/server.key").rc == 0
             assert host.run(f"runuser -u docker-registry -- test -r {CONFIG_DIR}/ca/ca.key").rc != 0
@@ -160,8 +153,8 @@ def test_private_files_not_world_readable(host):
         assert keys == []
 
 
-def test_htpasswd_hashed_and_not_world_readable(host):
-    if not _auth(host):
+def test_htpasswd_hashed_and_not_world_readable(host, expected):
+    if not expected.auth:
         pytest.skip("auth runs on kp-rs-tls")
     htpasswd = host.file(f"{CONFIG_DIR}/htpasswd")
     assert htpasswd.mode & 0o007 == 0
@@ -175,8 +168,8 @@ def test_htpasswd_hashed_and_not_world_readable(host):
     assert host.run(f"runuser -u nobody -- cat {CONFIG_DIR}/htpasswd").rc != 0
 
 
-def test_no_password_in_vvv_output_or_host_files(host):
-    if not _auth(host):
+def test_no_password_in_vvv_output_or_host_files(host, expected):
+    if not expected.auth:
         pytest.skip("the nested -vvv run targets kp-rs-tls")
     log = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "kp-sec-users-vvv.log").read_text()
     # The run did manage the users, at -vvv.
