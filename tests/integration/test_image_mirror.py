@@ -30,6 +30,7 @@ from ansible_collections.kollaprep.registry.plugins.module_utils import _sources
 
 from tests.testbed import generator
 from tests.testbed.ansible import run_playbook_file, run_task_once
+from tests.testbed.registries import assert_complete
 
 pytestmark = pytest.mark.integration
 
@@ -67,18 +68,6 @@ def copy(src_reg, dest, images, *, tag=TAG, **kw):
 
 def src_digest(src_reg, repo, ref):
     return rc.RegistryClient(src_reg.host, scheme="http").head_manifest(repo, ref)["digest"]
-
-
-def assert_complete(client, repo, ref):
-    """Every manifest (and child) and every blob the tag needs is in the destination."""
-    body, media_type, digest = client.get_manifest(repo, ref)
-    manifests = [body]
-    if rc.is_index(media_type):
-        manifests = [client.get_manifest(repo, c["digest"])[0] for c in rc.manifest_children(body)]
-    for manifest in manifests:
-        for desc in rc.manifest_blobs(manifest):
-            assert client.head_blob(repo, desc["digest"]) == desc["size"], (repo, ref, desc["digest"])
-    return digest
 
 
 def test_copy_skip_digests_and_mounts(src, registry_factory):

@@ -24,6 +24,7 @@ from ansible_collections.kollaprep.registry.plugins.module_utils import _sources
 
 from tests.testbed import generator
 from tests.testbed.faultproxy import FaultProxy
+from tests.testbed.registries import assert_complete
 
 pytestmark = pytest.mark.integration
 
@@ -49,18 +50,6 @@ def nested(registry_factory):
 
 def client(reg, side="dest"):
     return rc.RegistryClient(reg.host, side=side, scheme="http")
-
-
-def assert_complete(cli, repo, ref):
-    """Every manifest (children too) and every blob the tag needs is in the destination; returns its digest."""
-    body, media_type, digest = cli.get_manifest(repo, ref)
-    manifests = [body]
-    if rc.is_index(media_type):
-        manifests = [cli.get_manifest(repo, c["digest"])[0] for c in rc.manifest_children(body)]
-    for manifest in manifests:
-        for desc in rc.manifest_blobs(manifest):
-            assert cli.head_blob(repo, desc["digest"]) == desc["size"], (repo, ref, desc["digest"])
-    return digest
 
 
 @pytest.mark.parametrize("dest_namespace", [None, "kolla"])

@@ -312,3 +312,18 @@ def start_registry(
         if own_workdir:
             shutil.rmtree(workdir, ignore_errors=True)
         raise
+
+
+def assert_complete(cli, repo, ref):
+    """Every manifest (children too) and every blob ``repo:ref`` needs is in the registry ``cli`` (a RegistryClient)
+    reads; returns the tag's digest."""
+    from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
+
+    body, media_type, digest = cli.get_manifest(repo, ref)
+    manifests = [body]
+    if rc.is_index(media_type):
+        manifests = [cli.get_manifest(repo, c["digest"])[0] for c in rc.manifest_children(body)]
+    for manifest in manifests:
+        for desc in rc.manifest_blobs(manifest):
+            assert cli.head_blob(repo, desc["digest"]) == desc["size"], (repo, ref, desc["digest"])
+    return digest
