@@ -43,6 +43,14 @@ options:
     description: Read the C(globals.d) directory next to O(globals_path) after it, as kolla-ansible does.
     type: bool
     default: true
+  skip_files:
+    description:
+      - Files of the C(globals.d) directory not to read, for example the fragment the C(kolla_globals.yml) playbook
+        writes there (C(kollaprep_globals_path)). That fragment is this collection's output; reading it back would
+        pin the tag of the previous run.
+    type: list
+    elements: path
+    default: []
   release:
     description:
       - The kolla-ansible release whose defaults and roles apply (C(2024.1), C(2025.1), C(2025.2), C(2026.1)).
@@ -196,17 +204,18 @@ class LookupModule(LookupBase):
         self.set_options(var_options=variables, direct=kwargs)
         globals_path = os.path.expanduser(self.get_option("globals_path") or "")
         release = self.get_option("release")
+        skip = [os.path.expanduser(path) for path in self.get_option("skip_files") or []]
         try:
             overrides: dict = {}
             if globals_path:
                 probe = release or _kolla.RELEASES[-1]
                 overrides, _origin, warnings = _kolla.load_globals(
-                    globals_path, probe, read_globals_d=self.get_option("read_globals_d")
+                    globals_path, probe, read_globals_d=self.get_option("read_globals_d"), skip=skip
                 )
                 if release is None:
                     release = self._release_from(overrides, globals_path)
                     overrides, _origin, warnings = _kolla.load_globals(
-                        globals_path, release, read_globals_d=self.get_option("read_globals_d")
+                        globals_path, release, read_globals_d=self.get_option("read_globals_d"), skip=skip
                     )
                 for warning in warnings:
                     display.warning("kolla_images: %s" % warning)

@@ -110,8 +110,11 @@ def table(release: str) -> dict:
 # globals.yml and globals.d
 
 
-def globals_files(globals_path: str, release: str, read_globals_d: bool = True) -> list[str]:
-    """globals.yml, then the globals.d files kolla-ansible of that release passes after it (later ones win)."""
+def globals_files(globals_path: str, release: str, read_globals_d: bool = True, skip=()) -> list[str]:
+    """globals.yml, then the globals.d files kolla-ansible of that release passes after it (later ones win).
+
+    ``skip``: globals.d files not to read (compared by real path), e.g. the fragment this collection writes there.
+    """
     files = [globals_path]
     if not read_globals_d:
         return files
@@ -121,6 +124,8 @@ def globals_files(globals_path: str, release: str, read_globals_d: bool = True) 
         return files
     names = [n for n in os.listdir(directory) if os.path.splitext(n)[1] in spec["extensions"]]
     names = [n for n in names if os.path.isfile(os.path.join(directory, n))]
+    skipped = {os.path.realpath(path) for path in skip}
+    names = [n for n in names if os.path.realpath(os.path.join(directory, n)) not in skipped]
     if spec["order"] == "sorted":
         names.sort()
     return files + [os.path.join(directory, n) for n in names]
@@ -142,7 +147,7 @@ if HAS_YAML:
     _Loader.add_multi_constructor("!", _plain)
 
 
-def load_globals(globals_path: str, release: str, read_globals_d: bool = True) -> tuple[dict, dict, list[str]]:
+def load_globals(globals_path: str, release: str, read_globals_d: bool = True, skip=()) -> tuple[dict, dict, list[str]]:
     """Merge globals.yml and globals.d as kolla-ansible passes them (each file an -e, top-level keys replaced).
 
     Returns (variables, origin: variable -> file that set it, warnings).
@@ -152,7 +157,7 @@ def load_globals(globals_path: str, release: str, read_globals_d: bool = True) -
     merged: dict = {}
     origin: dict = {}
     warnings = []
-    files = globals_files(globals_path, release, read_globals_d)
+    files = globals_files(globals_path, release, read_globals_d, skip)
     for path in files:
         try:
             with open(path, encoding="utf-8") as handle:
