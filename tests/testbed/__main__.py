@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from tests.testbed import engine, images, network
+from tests.testbed import engine, images, keystone, network
 
 
 def up() -> None:
@@ -17,6 +17,10 @@ def up() -> None:
         built.append("registry:2")
     if images.build_testhost():
         built.append("kollaprep/testhost:bookworm")
+    if images.build_swift():  # the Swift all-in-one of molecule/object_storage (on top of the test-host image)
+        built.append(images.SWIFT_IMAGE)
+    if keystone.build_keystone():  # the real Keystone of tests/integration/test_token_auth.py (on the Debian rootfs)
+        built.append(keystone.KEYSTONE_IMAGE)
     created = network.ensure_network()
     print(
         f"testbed: dockerd up, images {'built: ' + ', '.join(built) if built else 'already current'}, "

@@ -232,3 +232,175 @@ def build_testhost(force: bool = False) -> bool:
             stdout=subprocess.DEVNULL,
         )
     return True
+
+
+# --- Swift all-in-one (issue 15): Debian's swift 2.30 on the systemd test-host image -----------------------------
+# One proxy (tempauth, s3api before it for the S3 API, tempurl for redirects), one account, container and object server
+# on one device directory, one replica; rings built at image build time for 127.0.0.1. Every server runs as the swift
+# user under its own systemd unit (kollaprep-swift@<server>), memcached for tempauth's tokens. Debian's own swift units
+# and their generators are masked: they start replicators and auditors an all-in-one does not need. Being a test host
+# (systemd as PID 1) it runs the same way as a molecule platform and from tests/testbed/swift.py.
+SWIFT_IMAGE = "kollaprep/swift:bookworm"
+SWIFT_PACKAGES = [
+    "swift",
+    "swift-proxy",
+    "swift-object",
+    "swift-container",
+    "swift-account",
+    "python3-swiftclient",
+    "memcached",
+]
+SWIFT_SERVER_PORTS = {"account": 6202, "container": 6201, "object": 6200}
+# s3api before tempauth (S3 requests are authenticated by tempauth's users); tempurl for redirects to Swift.
+SWIFT_PIPELINE = (
+    "catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk tempurl s3api tempauth copy slo dlo "
+    "proxy-logging proxy-server"
+)
+SWIFT_FILES = {
+    "etc/swift/swift.conf": """\
+[swift-hash]
+swift_hash_path_prefix = kollaprep
+swift_hash_path_suffix = kollaprep-testbed
+
+[storage-policy:0]
+name = Policy-0
+default = yes
+""",
+    "etc/swift/proxy-server.conf": f"""\
+[DEFAULT]
+bind_ip = 0.0.0.0
+bind_port = 8080
+workers = 1
+user = swift
+log_name = proxy-server
+
+[pipeline:main]
+pipeline = {SWIFT_PIPELINE}
+
+[app:proxy-server]
+use = egg:swift#proxy
+account_autocreate = true
+allow_account_management = true
+
+[filter:tempauth]
+use = egg:swift#tempauth
+user_admin_admin = admin .admin .reseller_admin
+user_test_tester = testing .admin
+user_test2_tester2 = testing2 .admin
+
+[filter:s3api]
+use = egg:swift#s3api
+location = us-east-1
+
+[filter:cache]
+use = egg:swift#memcache
+memcache_servers = 127.0.0.1:11211
+
+[filter:catch_errors]
+use = egg:swift#catch_errors
+
+[filter:gatekeeper]
+use = egg:swift#gatekeeper
+
+[filter:healthcheck]
+use = egg:swift#healthcheck
+
+[filter:proxy-logging]
+use = egg:swift#proxy_logging
+
+[filter:listing_formats]
+use = egg:swift#listing_formats
+
+[filter:bulk]
+use = egg:swift#bulk
+
+[filter:tempurl]
+use = egg:swift#tempurl
+
+[filter:copy]
+use = egg:swift#copy
+
+[filter:slo]
+use = egg:swift#slo
+
+[filter:dlo]
+use = egg:swift#dlo
+""",
+    **{
+        f"etc/swift/{server}-server.conf": f"""\
+[DEFAULT]
+bind_ip = 127.0.0.1
+bind_port = {port}
+workers = 1
+user = swift
+devices = /srv/node
+mount_check = false
+log_name = {server}-server
+
+[pipeline:main]
+pipeline = {server}-server
+
+[app:{server}-server]
+use = egg:swift#{server}
+"""
+        for server, port in SWIFT_SERVER_PORTS.items()
+    },
+    "etc/systemd/system/kollaprep-swift@.service": """\
+[Unit]
+Description=Swift %i server (kollaprep test bed all-in-one)
+After=network.target memcached.service
+
+[Service]
+Type=simple
+User=swift
+Group=swift
+ExecStart=/usr/bin/swift-%i-server /etc/swift/%i-server.conf
+Restart=always
+RestartSec=1
+
+[Install]
+WantedBy=multi-user.target
+""",
+}
+SWIFT_DOCKERFILE = f"""\
+FROM {TESTHOST_IMAGE}
+RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -q -y --no-install-recommends \\
+      {" ".join(SWIFT_PACKAGES)} >/dev/null \\
+ && rm -f /lib/systemd/system-generators/swift-* \\
+ && for u in $(cd /lib/systemd/system && ls swift-*.service); do ln -sf /dev/null /etc/systemd/system/$u; done
+COPY rootfs/ /
+RUN set -e; cd /etc/swift; \\
+    for s in {" ".join(f"{s}:{p}" for s, p in SWIFT_SERVER_PORTS.items())}; do \\
+      swift-ring-builder ${{s%%:*}}.builder create 10 1 1 >/dev/null; \\
+      swift-ring-builder ${{s%%:*}}.builder add r1z1-127.0.0.1:${{s#*:}}/d1 100 >/dev/null; \\
+      swift-ring-builder ${{s%%:*}}.builder rebalance >/dev/null || test -f ${{s%%:*}}.ring.gz; \\
+    done; \\
+    mkdir -p /srv/node/d1 /var/cache/swift; chown -R swift:swift /etc/swift /srv/node /var/cache/swift; \\
+    systemctl enable memcached kollaprep-swift@account kollaprep-swift@container kollaprep-swift@object \\
+      kollaprep-swift@proxy 2>/dev/null
+LABEL {HASH_LABEL}="@HASH@"
+"""  # noqa: S608 (a Dockerfile, not SQL)
+
+
+def build_swift(force: bool = False) -> bool:
+    """Build the Swift all-in-one image on top of the test-host image; return True when a build happened.
+
+    Builds the test-host image first when it is not current. The packages come from the Debian mirror the build
+    container reaches (as the test hosts' apt does).
+    """
+    build_testhost()
+    want = _digest(
+        (image_hash(TESTHOST_IMAGE) or "").encode(),
+        SWIFT_DOCKERFILE.encode(),
+        *(f"{k}\0{v}".encode() for k, v in sorted(SWIFT_FILES.items())),
+    )
+    if not force and image_hash(SWIFT_IMAGE) == want:
+        return False
+    with tempfile.TemporaryDirectory(prefix="kp-swift-build-") as tmp:
+        for rel, text in SWIFT_FILES.items():
+            dst = Path(tmp, "rootfs", rel)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.write_text(text)
+        Path(tmp, "Dockerfile").write_text(SWIFT_DOCKERFILE.replace("@HASH@", want))
+        _run(DOCKER, "build", "-q", "-t", SWIFT_IMAGE, tmp, stdout=subprocess.DEVNULL, env=clean_env())
+    return True

@@ -251,13 +251,15 @@ def start_registry(
     env: dict[str, str] | None = None,
     port: int | None = None,
     workdir: Path | None = None,
+    volumes: list[str] | None = None,
 ) -> Registry:
     """Start a registry:2 container named name on 127.0.0.1 and return once it answers.
 
     A leftover of the same name is replaced, unless a live concurrent run owns it (RuntimeError). port: a fixed port
     (no retry); by default one is picked, and picked again when another process takes it first (PortTaken, up to
     PORT_ATTEMPTS). workdir: where data/ (the storage, mounted at /var/lib/registry), tls/ and auth/ go; by default a
-    new temp directory, removed by Registry.stop or with a gone run's leftovers.
+    new temp directory, removed by Registry.stop or with a gone run's leftovers. volumes: more ``-v`` arguments
+    (``host:container[:ro]``), e.g. a token service's certificate for ``auth.token.rootcertbundle``.
     """
     _claim_name(name)
     own_workdir = workdir is None
@@ -266,6 +268,8 @@ def start_registry(
     reg = Registry(name=name, port=0, workdir=workdir, tls=tls)
     environment = {"REGISTRY_STORAGE_DELETE_ENABLED": "true", **(env or {})}
     mounts = ["-v", f"{workdir / 'data'}:/var/lib/registry"]
+    for volume in volumes or []:
+        mounts += ["-v", volume]
     if tls:
         ca, _cert, _key = make_tls(workdir / "tls", ["localhost"], ["127.0.0.1"])
         reg.ca_path = ca
