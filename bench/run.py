@@ -21,6 +21,8 @@ def main() -> int:
         [sys.executable, str(HERE / "bench_mirror.py"), *(["--size-mb", "300"] if args.quick else [])],
         [sys.executable, str(HERE / "bench_bundle.py"), *(["--count", "10"] if args.quick else [])],
         [sys.executable, str(HERE / "bench_generator.py")],  # 40 images x 4 MiB: already quick
+        [sys.executable, str(HERE / "bench_pipeline.py"), *(["--per-tag", "10"] if args.quick else [])],
+        [sys.executable, str(HERE / "bench_auth.py"), *(["--count", "10", "--requests", "10"] if args.quick else [])],
     ]
     rc = 0
     for cmd in runs:

@@ -72,6 +72,14 @@ options:
         keeps it; a full reference names its own registry.
     type: list
     elements: str
+  lock_file:
+    description:
+      - An image lock (C(images.lock), written by C(kollaprep-mirror sync)) on the managed host as the image set;
+        every image is read by the lock's digest from O(src_namespace)/<repository> of O(src_registry) (the upstream,
+        the local promoted namespace or C(staging/<namespace>)) and stored under its tag. Mutually exclusive with
+        O(images) and O(all_images).
+    type: path
+    version_added: 0.2.0
   all_images:
     description: Also export every repository of the source catalog under O(src_namespace), with O(tag).
     type: bool
@@ -268,6 +276,7 @@ from ansible_collections.kollaprep.registry.plugins.module_utils._bundle_import 
     check_served,
     verify_bundle,
 )
+from ansible_collections.kollaprep.registry.plugins.module_utils import _lock, _pipeline
 from ansible_collections.kollaprep.registry.plugins.module_utils._engine import DockerEngine, EngineError
 from ansible_collections.kollaprep.registry.plugins.module_utils._mirror import (
     MirrorError,
@@ -290,22 +299,42 @@ from ansible_collections.kollaprep.registry.plugins.module_utils._sources import
 def _export(module, p):
     source = RegistrySource(p["src_registry"], **connection_kwargs(p, "src"))
     try:
-        images = expand_images(
-            p["images"],
-            source,
-            all_images=p["all_images"],
-            tag=p["tag"],
-            src_registry=p["src_registry"],
-            src_namespace=p["src_namespace"],
+        if p["lock_file"]:
+            try:
+                lock_specs = _pipeline.lock_specs(
+                    _lock.load(p["lock_file"]),
+                    src_registry=p["src_registry"],
+                    src_namespace=p["src_namespace"],
+                    dest_namespace=p["dest_namespace"],
+                )
+            except (_lock.LockFileError, ValueError) as exc:
+                module.fail_json(msg="registry_bundle: %s" % exc)
+            if not lock_specs:
+                module.fail_json(msg="registry_bundle: the lock %s lists no images" % p["lock_file"])
+        images = (
+            []
+            if p["lock_file"]
+            else expand_images(
+                p["images"],
+                source,
+                all_images=p["all_images"],
+                tag=p["tag"],
+                src_registry=p["src_registry"],
+                src_namespace=p["src_namespace"],
+            )
         )
-        if not images:
-            module.fail_json(msg="registry_bundle: no images to export: give images or all_images")
-        specs, bad = build_specs(
-            images,
-            tag=p["tag"],
-            src_registry=p["src_registry"],
-            src_namespace=p["src_namespace"],
-            dest_namespace=p["dest_namespace"],
+        if not images and not p["lock_file"]:
+            module.fail_json(msg="registry_bundle: no images to export: give images, all_images or lock_file")
+        specs, bad = (
+            (lock_specs, [])
+            if p["lock_file"]
+            else build_specs(
+                images,
+                tag=p["tag"],
+                src_registry=p["src_registry"],
+                src_namespace=p["src_namespace"],
+                dest_namespace=p["dest_namespace"],
+            )
         )
         if bad:
             module.fail_json(msg="registry_bundle: bad image entries: %s" % "; ".join(r.msg for r in bad))
@@ -421,6 +450,7 @@ def main():
             path=dict(type="path", required=True),
             images=dict(type="list", elements="str"),
             all_images=dict(type="bool", default=False),
+            lock_file=dict(type="path"),
             tag=dict(type="str"),
             src_registry=dict(type="str", default="quay.io"),
             src_namespace=dict(type="str", default="openstack.kolla"),
@@ -436,6 +466,7 @@ def main():
             **connection_argument_spec(),
         ),
         required_together=[("src_username", "src_password"), ("dest_username", "dest_password")],
+        mutually_exclusive=[("lock_file", "images"), ("lock_file", "all_images")],
         supports_check_mode=True,
     )
     p = module.params
