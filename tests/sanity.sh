@@ -12,7 +12,9 @@ fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 coll="$root/.cache/sanity/ansible_collections/kollaprep/registry"
 rm -rf "$coll" && mkdir -p "$coll"
-(cd "$root" && git ls-files -co --exclude-standard -z | xargs -0 tar -cf - 2>/dev/null) | tar -xf - -C "$coll"
+# Files deleted in the work tree but still in git's index are left out (tar would fail on them).
+(cd "$root" && git ls-files -co --exclude-standard -z | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
+  | xargs -0 tar -cf - 2>/dev/null) | tar -xf - -C "$coll"
 (cd "$coll" && git init -q && git add -A && git -c user.name=sanity -c user.email=sanity@localhost commit -qm sanity)
 pip_version=$(python -c 'import pip; print(pip.__version__)' 2>/dev/null || echo 24.2)
 cache="$HOME/.ansible/test/cache"
