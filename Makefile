@@ -20,6 +20,19 @@ unexport AWS_CA_BUNDLE
 
 MOLECULE_SCENARIOS ?= $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 
+# One run of `make molecule` = one run suffix, appended to every test host, network and upstream registry name of the
+# scenarios (molecule.yml: ${KP_RUN_SUFFIX}), so two runs at once on one machine do not meet. The owner (make's pid and
+# its start time, the format of tests/testbed's owner label) lets a later run remove this one's leftovers once make is
+# gone, and never before. Both can be given from outside (KP_RUN_SUFFIX=-x make molecule).
+ifndef KP_RUN_SUFFIX
+KP_RUN_SUFFIX := -$(shell echo $$PPID)-$(shell od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+endif
+ifndef KP_RUN_OWNER
+_RPAREN := )
+KP_RUN_OWNER := $(shell echo "$$PPID:$$(cut -d'$(_RPAREN)' -f2- /proc/$$PPID/stat | cut -d' ' -f21)")
+endif
+MOLECULE_RUN_DIR ?= $(ROOT)/.cache/molecule-runs/run$(KP_RUN_SUFFIX)
+
 .PHONY: help venv collection-link testbed lint yamllint ansible-lint ruff sanity unit integration molecule test demo bench build clean
 
 help:
@@ -65,9 +78,11 @@ integration: testbed
 	$(PY) -m pytest -q tests/integration
 
 molecule: testbed
+	export KP_RUN_SUFFIX='$(KP_RUN_SUFFIX)' KP_RUN_OWNER='$(KP_RUN_OWNER)'
+	trap 'rm -rf "$(MOLECULE_RUN_DIR)"' EXIT
 	for s in $(MOLECULE_SCENARIOS); do
-	  echo "== molecule test -s $$s"
-	  molecule test -s $$s
+	  echo "== molecule test -s $$s (run suffix $$KP_RUN_SUFFIX)"
+	  MOLECULE_EPHEMERAL_DIRECTORY="$(MOLECULE_RUN_DIR)/$$s" molecule test -s $$s
 	done
 
 build: venv

@@ -42,7 +42,8 @@ def _running(name: str) -> bool:
     return res.returncode == 0 and res.stdout.strip() == "true"
 
 
-def testhost_run_args(name: str) -> list[str]:
+def testhost_run_args(name: str, labels: list[str] | None = None) -> list[str]:
+    """``docker run`` of a test host; labels: ``--label`` arguments instead of the lab's (a test's run labels)."""
     args = [
         DOCKER,
         "run",
@@ -53,10 +54,7 @@ def testhost_run_args(name: str) -> list[str]:
         name,
         "--network",
         SPEC["testhost_network"],
-        "--label",
-        f"{LABEL}=1",
-        "--label",
-        f"{LABEL}.lab=1",
+        *(labels if labels is not None else ["--label", f"{LABEL}=1", "--label", f"{LABEL}.lab=1"]),
     ]
     for cap in SPEC["testhost_capabilities"]:
         args += ["--cap-add", cap]
@@ -82,12 +80,12 @@ def testhost_run_args(name: str) -> list[str]:
     return args
 
 
-def ensure_host(name: str) -> bool:
-    """Start the test host when it is not running; return True when (re)created."""
+def ensure_host(name: str, labels: list[str] | None = None) -> bool:
+    """Start the test host when it is not running; return True when (re)created. labels: see testhost_run_args."""
     if _running(name):
         return False
     subprocess.run([DOCKER, "rm", "-f", "-v", name], capture_output=True, check=False)
-    subprocess.run(testhost_run_args(name), check=True, capture_output=True)
+    subprocess.run(testhost_run_args(name, labels), check=True, capture_output=True)
     return True
 
 

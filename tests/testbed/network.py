@@ -69,11 +69,24 @@ def stale_containers(include_ownerless: bool = False) -> list[Container]:
     molecule's test hosts, containers of older versions of the test bed): nobody can tell whether those are in use."""
     doomed = []
     for c in testbed_containers():
-        if c.owner or c.run:
+        # A run label without an owner (molecule's test hosts of a `molecule converge` by hand with KP_RUN_SUFFIX set)
+        # says whose the container is, not whether it is still in use: it counts as ownerless.
+        if c.owner:
             if not c.owned_by_live_run():
                 doomed.append(c)
         elif include_ownerless:
             doomed.append(c)
+    return doomed
+
+
+def stale_networks() -> list[str]:
+    """Test bed networks (molecule's per-run networks) whose owner label names a process that is gone."""
+    fmt = "\t".join(["{{.Name}}", '{{.Label "%s"}}' % OWNER_LABEL])
+    doomed = []
+    for line in _docker("network", "ls", "--filter", f"label={LABEL}", "--format", fmt).stdout.splitlines():
+        name, _sep, owner = line.partition("\t")
+        if owner and not owner_alive(owner):
+            doomed.append(name)
     return doomed
 
 
@@ -89,12 +102,16 @@ def remove(containers: list[Container]) -> list[str]:
 
 
 def clean_leftovers(all_objects: bool = False) -> list[str]:
-    """Remove containers of runs that are gone (never a live run's); return their names.
+    """Remove containers and networks of runs that are gone (never a live run's); return their names.
 
     all_objects (``python -m tests.testbed down``): also the containers without an owner label (the lab, molecule's
-    leftovers) and the test network.
+    leftovers of runs by hand) and the test network. Networks of gone runs (molecule's, see molecule/shared/create.yml)
+    go in any case, after their containers.
     """
     removed = remove(stale_containers(include_ownerless=all_objects))
+    for name in stale_networks():
+        if _docker("network", "rm", name, check=False).returncode == 0:
+            removed.append(name)
     if all_objects:
         _docker("network", "rm", NETWORK, check=False)
     _docker("volume", "prune", "-f", "--filter", f"label={LABEL}", check=False)

@@ -4,6 +4,11 @@ The side effect wrote /root/kp-load.json on the deployment host (the marks aroun
 bytes and the throughput). These tests read it and the registry's own log between the marks: every "response
 completed" line carries the time, the duration and the client's address, so each target's [first, last] request
 window is known to the microsecond.
+
+Nothing here depends on how the scheduler ran the pulls: the bound is checked as "never more than 2 targets at once"
+(the registry's request windows of a target lie inside its throttled task, so 3 cannot overlap whatever the timing),
+never as "2 were reached"; the bytes are checked against the blob sizes the manifests declare, an account the side
+effect does not make.
 """
 
 import datetime
@@ -14,8 +19,6 @@ import re
 import pytest
 import testinfra
 
-REGISTRY = "kp-mn-deploy:4000"
-TARGETS = ["kp-mn-control1", "kp-mn-compute1", "kp-mn-storage1"]
 CONCURRENCY = 2
 ACCEPT = (
     "application/vnd.docker.distribution.manifest.v2+json,application/vnd.oci.image.manifest.v1+json,"
@@ -26,7 +29,15 @@ FIELD = re.compile(r'(?P<key>[a-z.]+)=(?P<value>"(?:[^"\\]|\\.)*"|\S+)')
 DURATION = re.compile(r"(?P<n>[0-9.]+)(?P<unit>h|ms|µs|us|ns|m|s)")
 UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "µs": 1e-6, "us": 1e-6, "ns": 1e-9}
 
-testinfra_hosts = ["kp-mn-deploy"]
+testinfra_hosts = ["deployment"]
+
+
+def _inventory_hosts(group):
+    """The hosts of a group of the scenario's inventory (names carry the run suffix: never written here)."""
+    return testinfra.get_hosts([group], connection="ansible", ansible_inventory=os.environ["MOLECULE_INVENTORY_FILE"])
+
+
+TARGETS = sorted(t.backend.get_hostname() for t in _inventory_hosts("targets"))
 
 
 def _target(name):
@@ -83,6 +94,11 @@ def max_overlap(windows):
 
 
 @pytest.fixture(scope="module")
+def registry(host):
+    return host.ansible.get_variables()["kollaprep_registry"]
+
+
+@pytest.fixture(scope="module")
 def load(host):
     return json.loads(host.file("/root/kp-load.json").content_string)
 
@@ -122,51 +138,72 @@ def test_every_target_asked_the_registry_for_every_manifest(load, requests):
         assert not [r for r in reqs if r["status"] >= 500], target
 
 
-def test_every_image_present_with_the_registry_digest(host, load):
+def test_every_image_present_with_the_registry_digest(host, load, registry):
     refs = " ".join(load["images"])
     out = host.check_output(
         f"for ref in {refs}; do repo=${{ref%:*}}; tag=${{ref##*:}}; printf '%s ' $ref; "
-        f"curl -sfI -H 'Accept: {ACCEPT}' http://{REGISTRY}/v2/$repo/manifests/$tag "
+        f"curl -sfI -H 'Accept: {ACCEPT}' http://{registry}/v2/$repo/manifests/$tag "
         "| tr -d '\\r' | awk -F': ' 'tolower($1)==\"docker-content-digest\" {print $2}'; done"
     )
     digests = dict(line.split() for line in out.splitlines())
     assert sorted(digests) == sorted(load["images"])
-    names = " ".join(f"{REGISTRY}/{image}" for image in load["images"])
+    names = " ".join(f"{registry}/{image}" for image in load["images"])
     for target in TARGETS:
         t = _target(target)
         inspect = json.loads(t.check_output(f"docker image inspect {names}"))
         assert len(inspect) == len(load["images"])
         for image, info in zip(load["images"], inspect, strict=True):
             repo = image.rsplit(":", 1)[0]
-            assert f"{REGISTRY}/{image}" in info["RepoTags"], (target, image)
-            assert f"{REGISTRY}/{repo}@{digests[image]}" in info["RepoDigests"], (target, image)
+            assert f"{registry}/{image}" in info["RepoTags"], (target, image)
+            assert f"{registry}/{repo}@{digests[image]}" in info["RepoDigests"], (target, image)
 
 
 def test_at_most_two_targets_pull_at_once(requests):
     windows = {t: (min(r["start"] for r in reqs), max(r["end"] for r in reqs)) for t, reqs in requests.items()}
     for target, (start, end) in sorted(windows.items(), key=lambda kv: kv[1]):
         print(f"{target}: {start:.3f} .. {end:.3f} ({end - start:.1f} s, {len(requests[target])} requests)")
+    assert sorted(windows) == TARGETS
+    # Never more than the bound at once. Whether the bound was also reached (two targets did overlap) depends on how
+    # the scheduler ran them, so it is printed, not asserted.
     peak = max_overlap(list(windows.values()))
+    print(f"most targets pulling at once: {peak} (bound {CONCURRENCY})")
     assert peak <= CONCURRENCY, windows
-    # The bound was reached (two targets did pull together) ...
-    assert peak == CONCURRENCY, windows
-    # ... and with three targets one had to wait: a window opened only after another had closed.
-    assert any(windows[b][0] > windows[a][1] for a in windows for b in windows if a != b), windows
 
 
-def test_throughput(load, requests):
-    sent = sum(r["bytes"] for reqs in requests.values() for r in reqs)
-    assert sent == load["bytes"]
-    # Every target fetched the layers: at least the 11 images' worth, three times over.
-    per_target = {t: sum(r["bytes"] for r in reqs if "/blobs/" in r["uri"]) for t, reqs in requests.items()}
-    assert min(per_target.values()) > 11 * 64 * 1024, per_target
+def _blob_sizes(host, registry, images):
+    """{digest: size} of every blob (config and layers) the manifests of images declare, read from the registry."""
+    sizes = {}
+    for image in images:
+        repo, tag = image.rsplit(":", 1)
+        manifest = json.loads(
+            host.check_output(f"curl -sf -H 'Accept: {ACCEPT}' http://{registry}/v2/{repo}/manifests/{tag}")
+        )
+        assert manifest.get("mediaType", "").endswith(("manifest.v2+json", "image.manifest.v1+json")), (image, manifest)
+        for blob in [manifest["config"], *manifest["layers"]]:
+            sizes[blob["digest"]] = blob["size"]
+    return sizes
+
+
+def test_every_target_fetched_every_blob_once(host, load, requests, registry):
+    """The bytes of the warm-up against an account the side effect does not make: the blob sizes the manifests declare.
+
+    Each target pulls the set one image after the other, so it fetches every blob of the set once (the layers the
+    images share included): what the registry wrote to it for blobs is the sum of the sizes of the set's distinct
+    blobs, and the blobs it asked for are exactly those.
+    """
+    sizes = _blob_sizes(host, registry, load["images"])
+    for target, reqs in sorted(requests.items()):
+        blobs = [r for r in reqs if r["method"] == "GET" and "/blobs/" in r["uri"]]
+        fetched = sorted(r["uri"].rsplit("/", 1)[1] for r in blobs)
+        assert fetched == sorted(sizes), (target, sorted(set(fetched) ^ set(sizes)))
+        assert all(r["status"] == 200 for r in blobs), target
+        assert sum(r["bytes"] for r in blobs) == sum(sizes.values()), target
+    # The side effect's own count of the bytes (its regex over the same log) agrees with this reading of it.
+    assert sum(r["bytes"] for reqs in requests.values() for r in reqs) == load["bytes"]
     busy = max(r["end"] for reqs in requests.values() for r in reqs) - min(
         r["start"] for reqs in requests.values() for r in reqs
     )
-    throughput = load["bytes"] / load["seconds"]
-    assert throughput == pytest.approx(load["throughput_bytes_per_second"], rel=1e-3)
-    print(
-        f"warm-up: {load['bytes']} bytes in {load['seconds']:.1f} s wall = {throughput / 1024:.1f} KiB/s "
-        f"({load['bytes'] / busy / 1024:.1f} KiB/s over the {busy:.1f} s the registry was busy)"
-    )
-    assert 0 < busy <= load["seconds"]
+    wall_kib = load["bytes"] / load["seconds"] / 1024
+    busy_kib = load["bytes"] / busy / 1024
+    print(f"warm-up: {load['bytes']} bytes in {load['seconds']:.1f} s wall = {wall_kib:.1f} KiB/s")
+    print(f"         {busy_kib:.1f} KiB/s over the {busy:.1f} s the registry was busy")
