@@ -75,14 +75,16 @@ unit: venv collection-link
 	$(PY) -m pytest -q tests/unit
 
 integration: testbed
-	$(PY) -m pytest -q tests/integration
+	$(PY) -m pytest -q --durations=15 tests/integration
 
 molecule: testbed
 	export KP_RUN_SUFFIX='$(KP_RUN_SUFFIX)' KP_RUN_OWNER='$(KP_RUN_OWNER)'
 	trap 'rm -rf "$(MOLECULE_RUN_DIR)"' EXIT
 	for s in $(MOLECULE_SCENARIOS); do
 	  echo "== molecule test -s $$s (run suffix $$KP_RUN_SUFFIX)"
+	  start=$$SECONDS
 	  MOLECULE_EPHEMERAL_DIRECTORY="$(MOLECULE_RUN_DIR)/$$s" molecule test -s $$s
+	  echo "== molecule $$s passed in $$((SECONDS - start)) s"
 	done
 
 build: venv

@@ -630,10 +630,61 @@ def reload_missing(config, info):
     return missing
 
 
+# --------------------------------------------------------------------------------------------------------------------
+# Owned list entries: what this module added to a list (insecure-registries, registry-mirrors, ...), recorded in a
+# small JSON file next to daemon.json, so that an entry the caller no longer asks for is taken out again (a registry
+# switched from plain HTTP to TLS) while an entry the file had before the module added it is never touched.
+
+
+def read_owned(path):
+    """``{key: [entries]}`` recorded in ``path``; ``{}`` when the file is missing."""
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read().decode("utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DaemonConfigError("%s cannot be read (%s): fix or remove it, then run again" % (path, exc)) from exc
+    data = parse_config(text, path)
+    for key, value in data.items():
+        if not isinstance(value, list):
+            raise DaemonConfigError(
+                "%s: %r must be a list of the entries this module added, got %s: fix or remove the file"
+                % (path, key, json.dumps(value))
+            )
+    return data
+
+
+def apply_owned(before, after, settings, owned):
+    """``(after, owned_after)``: entries in ``owned`` that ``settings`` no longer lists taken out of ``after``.
+
+    ``owned_after`` records, per list key of ``settings``, the entries still owned plus those this run adds (absent
+    from ``before``). An entry that was in the file before the module added it is never recorded, so never removed.
+    A list emptied this way stays as ``[]``: dockerd applies a key on reload only when the file sets it.
+    """
+    settings = settings or {}
+    result = copy.deepcopy(after)
+    for key, entries in owned.items():
+        wanted = settings.get(key) if isinstance(settings.get(key), list) else []
+        if isinstance(result.get(key), list):
+            result[key] = [item for item in result[key] if item in wanted or item not in entries]
+    owned_after = {}
+    for key, value in settings.items():
+        if not isinstance(value, list):
+            continue
+        had = before.get(key) if isinstance(before.get(key), list) else []
+        kept = [item for item in owned.get(key, []) if item in value]
+        added = [item for item in value if item not in had]
+        entries = union_list(kept, added)
+        if entries:
+            owned_after[key] = entries
+    return result, owned_after
+
+
 class MergeResult:
     """What :func:`plan` decided."""
 
-    def __init__(self, raw, before, after):
+    def __init__(self, raw, before, after, owned_before=None, owned_after=None):
         self.raw = raw
         self.before = before
         self.after = after
@@ -642,12 +693,22 @@ class MergeResult:
         self.data = dump_config(after).encode("utf-8")
         self.changed_keys = changed_keys(before, after)
         self.restart_required = restart_required(before, after)
+        self.owned_before = owned_before or {}
+        self.owned_after = owned_after or {}
+        self.owned_changed = owned_after is not None and self.owned_before != self.owned_after
 
 
-def plan(path, settings=None, remove=None, append_lists=True, validate=True):
-    """Read ``path``, merge, run the built-in checks; touch nothing. A missing file counts as changed (created)."""
+def plan(path, settings=None, remove=None, append_lists=True, validate=True, owned_path=None):
+    """Read ``path``, merge, run the built-in checks; touch nothing. A missing file counts as changed (created).
+
+    With ``owned_path``, list entries recorded there and no longer in ``settings`` are removed (:func:`apply_owned`).
+    """
     raw, before = read_config(path)
     after = merge_config(before, settings, remove, append_lists)
+    owned_before = owned_after = None
+    if owned_path:
+        owned_before = read_owned(owned_path)
+        after, owned_after = apply_owned(before, after, settings, owned_before)
     if validate:
         validate_config(after, path)
-    return MergeResult(raw, before, after)
+    return MergeResult(raw, before, after, owned_before, owned_after)

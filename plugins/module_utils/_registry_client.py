@@ -458,9 +458,8 @@ class RegistryClient:
         self.retries = retries
         self.backoff = backoff
         self._sleep = sleep
-        self._transport = transport or HTTPTransport(
-            make_ssl_context(validate_certs, ca_path) if scheme == "https" else None, timeout
-        )
+        # The TLS settings also serve a plain-HTTP registry: its token realm may be https (issue 14).
+        self._transport = transport or HTTPTransport(make_ssl_context(validate_certs, ca_path), timeout)
         self._lock = threading.Lock()
         self._auth_scheme: str | None = None  # None until the registry asked; then "basic" or "bearer"
         self._bearer: dict[str, str] = {}

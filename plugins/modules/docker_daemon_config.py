@@ -93,6 +93,17 @@ options:
       - Additional C(dockerd) command-line text to check for conflicts, for setups that start dockerd another way.
     type: str
     default: ""
+  owned_file:
+    description:
+      - A JSON file where the module records the list entries it added (for example the C(insecure-registries)
+        entry of a plain-HTTP registry), per key. When set, an entry recorded there that O(settings) no longer lists
+        is removed from the file, so a registry switched to TLS loses its C(insecure-registries) entry.
+      - An entry the file already had before the module added it is never recorded, so never removed; entries added
+        by anyone else stay.
+      - A list emptied this way stays as an empty list, so that a reload (C(systemctl reload docker)) applies it.
+      - Written atomically with mode C(0644) when its content changes, never in check mode. Empty means no tracking.
+    type: path
+    default: ""
 requirements:
   - Python 3 on the target (standard library only); C(systemctl) for O(check_flag_conflicts) under systemd.
 notes:
@@ -163,6 +174,11 @@ validated_with:
   returned: success
   type: str
   sample: builtin
+owned:
+  description: The list entries the module added and still owns, per key (what O(owned_file) holds after the run).
+  returned: success and O(owned_file) is set
+  type: dict
+  sample: {"insecure-registries": ["192.168.1.100:4000"]}
 diff:
   description: Before and after content (JSON, sorted keys, indent 2) in diff mode.
   returned: changed and diff mode
@@ -179,6 +195,7 @@ from ansible_collections.kollaprep.registry.plugins.module_utils._daemon_config 
     collect_flags,
     conflict_message,
     diff_text,
+    dump_config,
     dockerd_supports_validate,
     dockerd_validate,
     find_conflicts,
@@ -209,12 +226,25 @@ def _flags(module, path):
     return collect_flags(exec_starts, env_texts, module.params["conflict_flags_text"])
 
 
+def _write_owned(module, owned_file, owned, result):
+    """Record the owned entries (temp file in the same directory, then an atomic move)."""
+    directory = os.path.dirname(os.path.abspath(owned_file))
+    try:
+        if not os.path.isdir(directory):
+            os.makedirs(directory, mode=0o755)
+        tmp = write_temp(directory, dump_config(owned).encode("utf-8"), 0o644, prefix=".owned.")
+    except OSError as exc:
+        module.fail_json(msg="Could not write %s (the entries this module added): %s" % (owned_file, exc), **result)
+    module.add_cleanup_file(tmp)
+    module.atomic_move(tmp, owned_file, unsafe_writes=False)
+
+
 def run(module):
     p = module.params
     path = p["path"]
     result = dict(changed=False, restart_required=False, changed_keys=[], backup_file=None)
     try:
-        planned = plan(path, p["settings"], p["remove"], p["append_lists"], p["validate"])
+        planned = plan(path, p["settings"], p["remove"], p["append_lists"], p["validate"], p["owned_file"] or None)
     except DaemonConfigError as exc:
         module.fail_json(msg=str(exc), **result)
 
@@ -227,6 +257,9 @@ def run(module):
     use_dockerd = p["validate"] and dockerd_supports_validate(dockerd)
     result["validated_with"] = ("dockerd" if use_dockerd else "builtin") if p["validate"] else "none"
     result["config"] = planned.after
+    if p["owned_file"]:
+        result["owned"] = planned.owned_after
+        result["changed"] = planned.owned_changed
 
     if planned.changed:
         result["changed"] = True
@@ -263,6 +296,8 @@ def run(module):
         module.atomic_move(tmp, path, unsafe_writes=False)
         if not planned.exists:
             os.chmod(path, 0o644)
+    if planned.owned_changed and not module.check_mode:
+        _write_owned(module, p["owned_file"], planned.owned_after, result)
     elif planned.changed and use_dockerd:
         # Check mode: validate with dockerd all the same, in a temp file next to the target (or in the temp dir).
         directory = os.path.dirname(os.path.abspath(path))
@@ -288,6 +323,7 @@ def main():
             check_flag_conflicts=dict(type="bool", default=True),
             service_unit=dict(type="str", default="docker.service"),
             conflict_flags_text=dict(type="str", default=""),
+            owned_file=dict(type="path", default=""),
         ),
         supports_check_mode=True,
     )

@@ -121,6 +121,37 @@ def test_four_steps_merging_into_an_existing_file(tmp_path, conf):
     assert conf.read_bytes() == before
 
 
+def test_http_to_tls_removes_only_the_entry_the_module_added(tmp_path, conf):
+    """Issue 14: a registry switched from plain HTTP to TLS loses the insecure-registries entry added for it."""
+    conf.parent.mkdir()
+    conf.write_text('{"insecure-registries": ["ops:5000"], "debug": true}\n')  # written by the operator
+    owned = tmp_path / "etc-docker" / "kollaprep-registry-client.json"
+    http = {"insecure-registries": ["reg:4000", "ops:5000"]}  # ops:5000 was there before: never owned
+
+    res = run_module(tmp_path, path=str(conf), settings=http, owned_file=str(owned))
+    assert res["changed"] is True and res["owned"] == {"insecure-registries": ["reg:4000"]}
+    assert json.loads(conf.read_text())["insecure-registries"] == ["ops:5000", "reg:4000"]
+    assert json.loads(owned.read_text()) == {"insecure-registries": ["reg:4000"]}
+    assert run_module(tmp_path, path=str(conf), settings=http, owned_file=str(owned))["changed"] is False
+
+    # TLS now: nothing asked for. Check mode shows the removal and writes nothing.
+    before_conf, before_owned = conf.read_bytes(), owned.read_bytes()
+    res = run_module(tmp_path, check=True, path=str(conf), settings={}, owned_file=str(owned))
+    assert res["changed"] is True and res["changed_keys"] == ["insecure-registries"]
+    assert json.loads(res["diff"]["after"]) == {"insecure-registries": ["ops:5000"], "debug": True}
+    assert conf.read_bytes() == before_conf and owned.read_bytes() == before_owned
+
+    res = run_module(tmp_path, path=str(conf), settings={}, owned_file=str(owned))
+    assert res["changed"] is True and res["restart_required"] is False  # a reload applies it
+    assert json.loads(conf.read_text()) == {"insecure-registries": ["ops:5000"], "debug": True}
+    assert json.loads(owned.read_text()) == {} and res["owned"] == {}
+
+    assert run_module(tmp_path, check=True, path=str(conf), settings={}, owned_file=str(owned))["changed"] is False
+    res = run_module(tmp_path, path=str(conf), settings={}, owned_file=str(owned))
+    assert res["changed"] is False
+    assert json.loads(conf.read_text()) == {"insecure-registries": ["ops:5000"], "debug": True}
+
+
 def test_replace_lists_and_remove(tmp_path, conf):
     conf.parent.mkdir()
     conf.write_text('{"registry-mirrors": ["http://a:4000"], "debug": true}\n')

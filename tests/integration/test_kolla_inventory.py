@@ -232,6 +232,7 @@ def test_globals_fragment_four_steps(tmp_path):
     fragment = tmp_path / "etc/kolla/globals.d/kollaprep-registry.yml"
     extra = {
         "kollaprep_registry": "192.0.2.10:4000",
+        "kollaprep_registry_tls": False,  # plain HTTP, an explicit opt-in (HTTPS is the default)
         "kollaprep_kolla_tag": TAG,
         "kollaprep_namespace": NS,
         "kollaprep_registry_username": "kolla",
@@ -371,6 +372,7 @@ def site(testbed, tmp_path_factory):
                     "kollaprep_globals_path": str(fragment),
                     "kollaprep_upstream": f"{upstream}:5000",
                     "kollaprep_upstream_scheme": "http",
+                    "kollaprep_registry_tls": False,  # plain HTTP, an explicit opt-in (HTTPS is the default)
                     "registry_server_image_archive": str(tmp / "registry.tar"),
                 }
             )

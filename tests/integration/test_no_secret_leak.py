@@ -77,6 +77,7 @@ def run_login(tmp_path: Path, registry, password: str) -> tuple[subprocess.Compl
         "ANSIBLE_LOCAL_TEMP": str(home / ".ansible/tmp"),
         "ANSIBLE_REMOTE_TEMP": str(home / ".ansible/tmp"),
         "KP_SEC_REGISTRY": registry.host,
+        "KP_SEC_CA": str(registry.ca_path),  # HTTPS is the default: the role's preflight wants the CA
         "KP_SEC_USER": USER,
         "KP_SEC_PASSWORD": password,
     }

@@ -29,7 +29,8 @@ import pytest
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from tests.testbed import RUN_ID, engine, keystone, registries, token_service
+from tests.testbed import RUN_ID, RUN_LABEL, engine, images, keystone, registries, run_labels, token_service
+from tests.testbed.ansible import run_playbook_file
 
 pytestmark = pytest.mark.integration
 
@@ -412,6 +413,116 @@ def test_docker_login_push_pull(stack, tmp_path):
             subprocess.run([DOCKER_CLI, "rmi", public], capture_output=True, check=False)
     finally:
         subprocess.run([DOCKER_CLI, "rmi", own, other, public], capture_output=True, check=False)
+
+
+# --- the registry_server role's container mode ---
+
+
+def _inspect(name):
+    out = subprocess.run(
+        [DOCKER_CLI, "inspect", "-f", "{{json .}}", name], capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(out)
+
+
+def test_role_container_mode_login_good_and_bad(testbed, tmp_path):
+    """registry_server_token_service_mode: container, through the role's own tasks: the image built on this host FROM
+    a base in the local engine (the test bed's Debian, the packages installed by the build), the container on the
+    host network with restart always and the caller's labels, the signing key made by the image; then a real registry
+    trusting that key, and docker login with the right password (accepted) and a wrong one (401), a push and a pull in
+    the account's namespace. A second run changes nothing and keeps the container."""
+    with engine.setup_lock():
+        images.build_testhost()
+    name = f"kp-it-{RUN_ID}-tokc"
+    user = f"kptok{RUN_ID.replace('-', '')}"[:31]
+    token_dir, conf_dir = tmp_path / "token", tmp_path / "registry"
+    token_dir.mkdir()
+    registries.make_tls(conf_dir / "tls", ["localhost"], ["127.0.0.1"])
+    (token_dir / "htpasswd").write_text(token_service.htpasswd_line("user1", LOCAL["user1"]) + "\n")
+    (token_dir / "htpasswd").chmod(0o644)
+    extra = {
+        "registry_server_token_auth": True,
+        "registry_server_token_service_mode": "container",
+        "registry_server_tls": True,
+        "registry_server_listen_address": "127.0.0.1",
+        "registry_server_config_dir": str(conf_dir),
+        "registry_server_token_config_dir": str(token_dir),
+        "registry_server_token_port": registries.free_port(),
+        "registry_server_token_service": SERVICE,
+        "registry_server_token_issuer": ISSUER,
+        "registry_server_token_acl": ACL,
+        "registry_server_users": [{"name": "user1"}],  # the accounts file is the test's: no password in the vars
+        "registry_server_token_user": user,
+        "registry_server_token_service_name": name,
+        "registry_server_token_container_name": name,
+        "registry_server_token_image": "kollaprep/token-service:it",
+        "registry_server_token_base_image": "kollaprep/testhost-rootfs:latest",
+        "registry_server_token_container_labels": run_labels(),
+        "registry_server_wait_retries": 60,
+        "registry_server_wait_delay": 1,
+        "_registry_server_token_build_dir": str(tmp_path / "image"),  # not /usr/local/lib on the test machine
+    }
+    reg = None
+    try:
+        # Check mode first, on a machine that has never had the service: it must pass and leave nothing behind.
+        dry = run_playbook_file("token_container_run.yml", tmp_path, extra, "--check", timeout=600)
+        assert dry.returncode == 0, dry.stdout[-6000:] + dry.stderr[-3000:]
+        assert "does not exist yet" in dry.stdout, dry.stdout[-3000:]
+        assert subprocess.run(["id", user], capture_output=True, check=False).returncode != 0
+        assert sorted(p.name for p in token_dir.iterdir()) == ["htpasswd"] and not (tmp_path / "image").exists()
+
+        proc = run_playbook_file("token_container_run.yml", tmp_path, extra, timeout=900)
+        assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
+        info = _inspect(name)
+        assert info["HostConfig"]["NetworkMode"] == "host"
+        assert info["HostConfig"]["RestartPolicy"]["Name"] == "always"
+        assert info["HostConfig"]["ReadonlyRootfs"] is True
+        assert info["Config"]["Labels"][RUN_LABEL] == RUN_ID
+        assert info["Config"]["Labels"]["kollaprep.component"] == "token-service"
+        assert info["Config"]["User"] != "" and not info["Config"]["User"].startswith("0:")
+        assert (token_dir / "signing.crt").exists() and (token_dir / "signing.key").stat().st_mode & 0o077 == 0
+
+        port = extra["registry_server_token_port"]
+        reg = registries.start_registry(
+            f"kp-it-{RUN_ID}-tokc-reg",
+            env={
+                "REGISTRY_AUTH": "token",
+                "REGISTRY_AUTH_TOKEN_REALM": f"https://127.0.0.1:{port}/token",
+                "REGISTRY_AUTH_TOKEN_SERVICE": SERVICE,
+                "REGISTRY_AUTH_TOKEN_ISSUER": ISSUER,
+                "REGISTRY_AUTH_TOKEN_ROOTCERTBUNDLE": "/token/signing.crt",
+            },
+            volumes=[f"{token_dir / 'signing.crt'}:/token/signing.crt:ro"],
+        )
+        cfg = {n: tmp_path / f"docker-{n}" for n in ("good", "bad")}
+        for d in cfg.values():
+            d.mkdir()
+        res = docker(cfg["bad"], "login", "-u", "user1", "--password-stdin", reg.host, stdin="not-the-password")
+        assert res.returncode != 0 and "unauthorized: invalid credentials" in res.stderr, res
+        res = docker(cfg["good"], "login", "-u", "user1", "--password-stdin", reg.host, stdin=LOCAL["user1"])
+        assert res.returncode == 0, res.stderr
+        client = rc.RegistryClient(
+            reg.host, scheme="http", username="user1", password=LOCAL["user1"], retries=1,
+            transport=rc.HTTPTransport(rc.make_ssl_context(True, str(conf_dir / "tls/ca.crt"))),
+        )  # fmt: skip
+        digest, _layer = small_image(client, "user1/app", "1", "container-mode")
+        assert client.get_manifest("user1/app", "1")[2] == digest
+        res = docker(cfg["good"], "pull", f"{reg.host}/user1/app:1")
+        assert res.returncode == 0, res.stderr
+        subprocess.run([DOCKER_CLI, "rmi", f"{reg.host}/user1/app:1"], capture_output=True, check=False)
+        logs = subprocess.run([DOCKER_CLI, "logs", name], capture_output=True, text=True, check=False)
+        assert "wrong credentials for 'user1'" in logs.stderr and "not-the-password" not in logs.stderr + logs.stdout
+
+        again = run_playbook_file("token_container_run.yml", tmp_path, extra, timeout=600)
+        assert again.returncode == 0 and "changed=0" in again.stdout, again.stdout[-6000:]
+        assert _inspect(name)["Id"] == info["Id"]
+    finally:
+        if reg:
+            reg.stop()
+        subprocess.run(
+            [DOCKER_CLI, "rm", "-f", "-v", name, f"{name}-check", f"{name}-init-key"], capture_output=True, check=False
+        )
+        subprocess.run(["userdel", user], capture_output=True, check=False)
 
 
 # --- Keystone down (last: the module's Keystone stays stopped) ---

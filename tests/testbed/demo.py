@@ -49,7 +49,17 @@ def export_registry_image() -> bool:
 
 def registry_catalog(host: str, registry: str) -> list[str]:
     out = subprocess.run(
-        [DOCKER, "exec", host, "curl", "-sf", f"http://{registry}/v2/_catalog?n=1000"],
+        # HTTPS, verified with the CA the site installed on the host (kollaprep_registry_ca_path)
+        [
+            DOCKER,
+            "exec",
+            host,
+            "curl",
+            "-sf",
+            "--cacert",
+            f"/etc/docker/certs.d/{registry}/ca.crt",
+            f"https://{registry}/v2/_catalog?n=1000",
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -67,7 +77,8 @@ def run() -> int:
 
     _step("Lab: a deployment host and two targets (systemd test hosts) and a synthetic upstream registry")
     lab, created = labmod.up()
-    print(f"    hosts: {', '.join(lab.hosts)}; upstream: {lab.upstream_net} (controller: {lab.upstream_local})")
+    print(f"    hosts: {', '.join(lab.hosts)} on {lab.network}")
+    print(f"    upstream: {lab.upstream_net} (controller: {lab.upstream_local})")
     print(f"    {'created: ' + ', '.join(created) if created else 'all already running'}")
 
     _step(f"Upstream: Kolla profile '{settings['kollaprep_image_profile']}' ({len(images)} images, tag {tag})")
@@ -78,10 +89,14 @@ def run() -> int:
     if export_registry_image():
         print(f"    exported {REGISTRY_IMAGE} to {LAB_CACHE / 'registry.tar'} for the deployment host")
 
-    _step("playbooks/site.yml on inventories/lab")
+    # inventories/lab names the hosts by their plain names; this lab's containers carry its suffix
+    # (tests/testbed/lab.py): a second inventory source maps one onto the other (ansible_host).
+    lab_inventory = LAB_CACHE / f"hosts{lab.suffix}.yml"
+    lab_inventory.write_text(yaml.safe_dump(lab.inventory(), sort_keys=True))
+    _step(f"playbooks/site.yml on inventories/lab (lab {lab.id}: {lab_inventory.relative_to(ROOT)})")
     t_site = time.monotonic()
     res = subprocess.run(
-        ["ansible-playbook", "-i", str(INVENTORY), str(ROOT / "playbooks/site.yml")],
+        ["ansible-playbook", "-i", str(INVENTORY), "-i", str(lab_inventory), str(ROOT / "playbooks/site.yml")],
         env=clean_env(),
         cwd=ROOT,
         check=False,
@@ -95,9 +110,12 @@ def run() -> int:
     mirrored = [r for r in registry_catalog(lab.deploy, registry) if r.startswith(settings["kollaprep_namespace"])]
     globals_path = ROOT / ".cache/lab/globals.d/kollaprep-registry.yml"
     _step("Summary")
-    print(f"    registry:        http://{registry} on {lab.deploy} ({len(mirrored)} repositories mirrored)")
+    print(f"    registry:        https://{registry} on {lab.deploy} ({len(mirrored)} repositories mirrored)")
     targets = ", ".join(lab.targets)
-    print(f"    targets ready:   {targets} (daemon.json trusts {registry}; each pulled by digest in the verify play)")
+    print(
+        f"    targets ready:   {targets} (trust the registry's CA at /etc/docker/certs.d/{registry}/ca.crt; each pulled"
+    )
+    print("                     by digest in the verify play)")
     print(f"    globals.d:       {globals_path}")
     for line in globals_path.read_text().splitlines():
         if line and not line.startswith("#"):

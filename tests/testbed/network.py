@@ -22,16 +22,17 @@ def _docker(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run([DOCKER, *args], capture_output=True, text=True, check=check)
 
 
-def ensure_network() -> bool:
-    """Create the test network when absent; return True when created (a concurrent creation counts as present)."""
-    if _docker("network", "inspect", NETWORK, check=False).returncode == 0:
+def ensure_network(name: str = NETWORK, labels: list[str] | None = None) -> bool:
+    """Create a network (the test network by default; ``labels``: ``--label`` arguments, the test bed label by
+    default) when absent; return True when created (a concurrent creation counts as present)."""
+    if _docker("network", "inspect", name, check=False).returncode == 0:
         return False
-    created = _docker("network", "create", "--label", f"{LABEL}=1", NETWORK, check=False)
+    created = _docker("network", "create", *(labels or ["--label", f"{LABEL}=1"]), name, check=False)
     if created.returncode == 0:
         return True
-    if _docker("network", "inspect", NETWORK, check=False).returncode == 0:
+    if _docker("network", "inspect", name, check=False).returncode == 0:
         return False  # another run created it between our inspect and our create
-    raise RuntimeError(f"cannot create docker network {NETWORK}: {created.stderr.strip()}")
+    raise RuntimeError(f"cannot create docker network {name}: {created.stderr.strip()}")
 
 
 @dataclass
@@ -79,13 +80,14 @@ def stale_containers(include_ownerless: bool = False) -> list[Container]:
     return doomed
 
 
-def stale_networks() -> list[str]:
-    """Test bed networks (molecule's per-run networks) whose owner label names a process that is gone."""
+def stale_networks(include_ownerless: bool = False) -> list[str]:
+    """Test bed networks (molecule's per-run networks) whose owner label names a process that is gone; with
+    include_ownerless also those without an owner label (the test network, the labs' networks)."""
     fmt = "\t".join(["{{.Name}}", '{{.Label "%s"}}' % OWNER_LABEL])
     doomed = []
     for line in _docker("network", "ls", "--filter", f"label={LABEL}", "--format", fmt).stdout.splitlines():
         name, _sep, owner = line.partition("\t")
-        if owner and not owner_alive(owner):
+        if (owner and not owner_alive(owner)) or (include_ownerless and not owner):
             doomed.append(name)
     return doomed
 
@@ -104,15 +106,16 @@ def remove(containers: list[Container]) -> list[str]:
 def clean_leftovers(all_objects: bool = False) -> list[str]:
     """Remove containers and networks of runs that are gone (never a live run's); return their names.
 
-    all_objects (``python -m tests.testbed down``): also the containers without an owner label (the lab, molecule's
-    leftovers of runs by hand) and the test network. Networks of gone runs (molecule's, see molecule/shared/create.yml)
-    go in any case, after their containers.
+    all_objects (``python -m tests.testbed down``): also the containers and networks without an owner label (the labs
+    of ``make demo``, molecule's leftovers of runs by hand, the test network; a network a live run still uses stays,
+    docker refuses to remove it). Networks of gone runs (molecule's, see molecule/shared/create.yml) go in any case,
+    after their containers.
     """
     removed = remove(stale_containers(include_ownerless=all_objects))
-    for name in stale_networks():
+    for name in stale_networks(include_ownerless=all_objects):
         if _docker("network", "rm", name, check=False).returncode == 0:
             removed.append(name)
-    if all_objects:
-        _docker("network", "rm", NETWORK, check=False)
+    if all_objects and NETWORK not in removed:
+        _docker("network", "rm", NETWORK, check=False)  # made by an older test bed without the label
     _docker("volume", "prune", "-f", "--filter", f"label={LABEL}", check=False)
     return removed

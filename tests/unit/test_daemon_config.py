@@ -407,3 +407,42 @@ def test_reload_missing_without_info_checks_every_checkable_key():
         "live-restore",
         "insecure-registries",
     ]
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# owned entries (issue 14: HTTP -> TLS removes what was added, and only that)
+
+
+def test_owned_entries_removed_when_no_longer_asked_for_others_kept(tmp_path):
+    p = plan_path(tmp_path, b'{"insecure-registries": ["ops:5000"]}')
+    owned = tmp_path / "owned.json"
+    res = dc.plan(p, {"insecure-registries": ["reg:4000", "ops:5000"]}, owned_path=str(owned))
+    assert res.after["insecure-registries"] == ["ops:5000", "reg:4000"]
+    assert res.owned_after == {"insecure-registries": ["reg:4000"]} and res.owned_changed
+    owned.write_text(json.dumps(res.owned_after))
+    with open(p, "w") as fh:
+        fh.write(json.dumps(res.after))
+    res = dc.plan(p, {}, owned_path=str(owned))
+    assert res.after == {"insecure-registries": ["ops:5000"]}
+    assert res.owned_after == {} and res.changed and not res.restart_required
+
+
+def test_owned_entry_already_present_is_never_recorded():
+    after, owned = dc.apply_owned(
+        {"insecure-registries": ["a:1"]}, {"insecure-registries": ["a:1"]}, {"insecure-registries": ["a:1"]}, {}
+    )
+    assert owned == {} and after == {"insecure-registries": ["a:1"]}
+
+
+def test_owned_list_emptied_stays_as_an_empty_list():
+    after, owned = dc.apply_owned(
+        {"insecure-registries": ["a:1"]}, {"insecure-registries": ["a:1"]}, {}, {"insecure-registries": ["a:1"]}
+    )
+    assert after == {"insecure-registries": []} and owned == {}
+
+
+def test_owned_file_not_a_list_fails(tmp_path):
+    owned = tmp_path / "owned.json"
+    owned.write_text('{"insecure-registries": "a:1"}')
+    with pytest.raises(dc.DaemonConfigError, match="must be a list"):
+        dc.read_owned(str(owned))

@@ -69,6 +69,42 @@ def upstream():
     server.server_close()
 
 
+class _Clock:
+    """Stands in for the ``time`` module inside faultproxy: ``sleep()`` records the delay and moves a virtual clock on
+    at once, ``monotonic()`` reads that clock (anything else is the real module). The tests assert the delays the proxy
+    applied and how its pacing spread them, never how long anything took on this machine."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        with self._lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.sleeps.append(seconds)
+            self.now += seconds
+
+    def take(self) -> list[float]:
+        """The delays recorded so far, and a fresh record."""
+        with self._lock:
+            taken, self.sleeps = self.sleeps, []
+            return taken
+
+    def __getattr__(self, name: str):
+        return getattr(time, name)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> _Clock:
+    fake = _Clock()
+    monkeypatch.setattr(faultproxy, "time", fake)
+    return fake
+
+
 def _get(proxy: FaultProxy, method: str = "GET", path: str = BLOB, body: bytes | None = None):
     conn = http.client.HTTPConnection(proxy.host, timeout=10)
     try:
@@ -124,10 +160,9 @@ def test_rules_match_in_order_and_check_their_input():
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_each_kind_on_the_wire(upstream, kind):
+def test_each_kind_on_the_wire(upstream, clock, kind):
     rule = Rule(rate=1.0, kinds={kind: 1}, max_streak=None)
     with FaultProxy(upstream, rules=[rule], retry_after=0.2, slow_delay=0.3, trickle_seconds=0.4) as proxy:
-        start = time.monotonic()
         if kind in ("drop", "truncate"):
             with pytest.raises((OSError, http.client.HTTPException)):
                 _get(proxy)
@@ -139,7 +174,16 @@ def test_each_kind_on_the_wire(upstream, kind):
                 assert headers.get("Retry-After") == ("0.2" if kind == "429" else None)
             else:
                 assert status == 200 and body == BODY
-                assert time.monotonic() - start >= 0.25
+        assert proxy.wait_idle(timeout=10)
+        delays = clock.take()
+        if kind == "slow":
+            assert delays == [0.3]  # slow_delay, once, before the status line
+        elif kind == "trickle":
+            # The body spread over trickle_seconds (0.4 s) in even pauses of at most 1/20 s each; the pause after
+            # the last piece is not waited for.
+            assert sum(delays) == pytest.approx(0.4 - 0.05) and max(delays) == pytest.approx(0.05)
+        else:
+            assert delays == []  # no other kind delays anything
         assert proxy.counts == {kind: 1}
         assert proxy.log == [("GET", BLOB, kind)]
         assert "1 faults injected (%s=1)" % kind in proxy.summary()
@@ -150,13 +194,15 @@ def test_each_kind_on_the_wire(upstream, kind):
             assert proxy.requests[-1] == ("HEAD", BLOB, 0)
 
 
-def test_pass_through_bandwidth_and_close(upstream):
+def test_pass_through_bandwidth_and_close(upstream, clock):
     proxy = FaultProxy(upstream, bandwidth=200 * 1024).start()
     try:
-        start = time.monotonic()
         status, headers, body = _get(proxy)
         assert status == 200 and body == BODY and headers["Docker-Content-Digest"] == DIGEST
-        assert time.monotonic() - start >= 0.35  # 100 KiB at 200 KiB/s (the last piece is not waited for)
+        assert proxy.wait_idle(timeout=10)
+        # 100 KiB at 200 KiB/s is 0.5 s, in even pauses of at most 1/20 s (the last piece is not waited for).
+        delays = clock.take()
+        assert sum(delays) == pytest.approx(0.5 - 0.05) and max(delays) == pytest.approx(0.05)
         assert _get(proxy, path="/v2/x/blobs/sha256:" + "0" * 64)[0] == 404
         # The client has read the last byte; the proxy's thread may still be finishing: wait for that, not a time.
         assert proxy.wait_idle(timeout=10), "a body is still in flight at the proxy"
@@ -177,15 +223,15 @@ def test_stops_by_itself(upstream):
     assert not proxy.running
 
 
-def test_latency_on_the_way_there_and_back(upstream):
+def test_latency_on_the_way_there_and_back(upstream, clock):
     """``latency`` is added once to the request and once to the answer, faults included; the body is not slowed."""
     rule = Rule(pattern=r"/manifests/", rate=1.0, kinds={"503": 1}, max_streak=None)
     with FaultProxy(upstream, rules=[rule], latency=0.15) as proxy:
         for path, status in ((BLOB, 200), ("/v2/x/manifests/t", 503)):
-            start = time.monotonic()
             got, _headers, body = _get(proxy, path=path)
             assert got == status and (body == BODY if status == 200 else b"injected fault" in body)
-            assert time.monotonic() - start >= 0.3
+            assert proxy.wait_idle(timeout=10)
+            assert clock.take() == [0.15, 0.15], path  # there and back, nothing for the body
         assert proxy.counts == {"503": 1}
     with pytest.raises(ValueError, match="latency"):
         FaultProxy(upstream, latency=-1)

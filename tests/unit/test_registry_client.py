@@ -7,6 +7,7 @@ import base64
 import hashlib
 import json
 import re
+import ssl
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -386,3 +387,16 @@ def test_blob_upload_mount_and_byte_exact_manifest():
     stream = c.open_blob("ns/a", d)
     assert stream.length == len(data) and stream.read(10) == data[:10]
     assert c.catalog() == ["ns/a", "ns/b"]
+
+
+@pytest.mark.parametrize("scheme", ["https", "http"])
+def test_ca_path_reaches_an_https_token_realm_of_any_registry(tmp_path, scheme):
+    """Issue 14: a plain-HTTP registry may send clients to an https token realm; its CA must be the one given."""
+    from tests.testbed.registries import make_tls
+
+    ca, _cert, _key = make_tls(tmp_path / "tls", ["localhost"], ["127.0.0.1"])
+    subject = ssl._ssl._test_decode_cert(str(ca))["subject"]
+    client = rc.RegistryClient("registry.example:4000", scheme=scheme, ca_path=str(ca))
+    context = client._transport._ssl
+    assert context is not None
+    assert any(cert["subject"] == subject for cert in context.get_ca_certs())

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 import ssl
+import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -249,6 +252,129 @@ def test_authenticator_unavailable_never_grants():
         auth.check("k", "pw")
 
 
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def local_file(tmp_path):
+    path = tmp_path / "htpasswd"
+    path.write_text(htpasswd_line("user1", "pw-1") + "\n")
+    return path
+
+
+def test_cache_wrong_password_after_right_one_is_refused(local_file):
+    """A cached success never answers for another password: the wrong one is checked by bcrypt, every time."""
+    local = ts.LocalAccounts(str(local_file))
+    calls = []
+    real = local.check
+    local.check = lambda a, p: calls.append(a) or real(a, p)
+    auth = ts.Authenticator([local], cache_seconds=60, clock=Clock())
+    assert auth.check("user1", "pw-1")["ok"]
+    assert auth.check("user1", "pw-1")["ok"] and len(calls) == 1  # cached
+    for _i in range(2):
+        assert not auth.check("user1", "pw-1x")["ok"]
+        assert not auth.check("user1", "pw-")["ok"]
+    assert len(calls) == 5  # every wrong password went to bcrypt
+
+
+def test_cache_key_holds_neither_account_nor_password():
+    auth = ts.Authenticator([CountingBackend({("u:1", "secret-pw"): {"ok": True, "admin": False}})])
+    assert auth.check("u:1", "secret-pw")["ok"]
+    (key,) = auth._cache
+    assert len(key) == 32 and b"secret-pw" not in key and b"u:1" not in key
+    # account and password are length-prefixed: no two pairs share a key
+    assert auth._key("x\0y", "z") != auth._key("x", "y\0z")
+    assert auth._key("ab", "c") != auth._key("a", "bc")
+    # the HMAC key is per process (per Authenticator): a key computed elsewhere is worthless
+    assert ts.Authenticator([])._key("u:1", "secret-pw") != key
+
+
+def test_cache_expires_and_the_backend_decides_again(local_file):
+    clock = Clock()
+    local = ts.LocalAccounts(str(local_file))
+    auth = ts.Authenticator([local], cache_seconds=30, clock=clock)
+    assert auth.check("user1", "pw-1")["ok"]
+    local_file.write_text(htpasswd_line("user1", "changed") + "\n")  # the password changes on disk
+    clock.now += 29
+    assert auth.check("user1", "pw-1")["ok"]  # within the TTL: the cached answer
+    clock.now += 2
+    assert not auth.check("user1", "pw-1")["ok"]  # expired: bcrypt against the new hash
+    assert auth.check("user1", "changed")["ok"]
+    assert len(auth._cache) == 1  # the expired entry is gone
+
+
+def test_cache_zero_checks_every_request():
+    backend = CountingBackend({("u", "pw"): {"ok": True, "admin": False}})
+    auth = ts.Authenticator([backend], cache_seconds=0)
+    for _i in range(3):
+        assert auth.check("u", "pw")["ok"]
+    assert backend.calls == 3 and not auth._cache
+
+
+def test_keystone_down_cached_login_until_the_ttl_then_503():
+    """The issue: "Keystone down means a clear 401/503 and a log line, never access". A login Keystone confirmed
+    less than cache_seconds ago stays valid until its entry expires; nothing new is granted, then nothing at all."""
+    clock = Clock()
+    keystone = CountingBackend({("k", "pw"): {"ok": True, "admin": True}})
+    auth = ts.Authenticator([CountingBackend({}), keystone], cache_seconds=60, clock=clock)
+    assert auth.check("k", "pw") == {"ok": True, "admin": True, "backend": "CountingBackend"}
+    keystone.answers = {key: ts.BackendUnavailable("keystone down") for key in [("k", "pw"), ("k", "other")]}
+    clock.now += 59
+    assert auth.check("k", "pw")["ok"] and keystone.calls == 1
+    with pytest.raises(ts.BackendUnavailable):
+        auth.check("k", "other")  # another password: Keystone is asked, and is down
+    clock.now += 2
+    with pytest.raises(ts.BackendUnavailable):
+        auth.check("k", "pw")
+    with pytest.raises(ts.BackendUnavailable):
+        auth.check("k", "pw")  # and it stays refused: a failure is never cached as a success
+
+
+def test_concurrent_checks_of_the_same_credentials_ask_the_backend_once():
+    gate = threading.Event()
+
+    class Gated(CountingBackend):
+        def check(self, account, password):
+            self.calls += 1
+            gate.wait(60)
+            return {"ok": True, "admin": False}
+
+    backend = Gated({})
+    auth = ts.Authenticator([backend], cache_seconds=60)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(auth.check("u", "pw")["ok"])) for _i in range(8)]
+    for t in threads:
+        t.start()
+
+    def where(thread):
+        frame = sys._current_frames().get(thread.ident)
+        names = set()
+        while frame is not None:
+            names.add(frame.f_code)
+            frame = frame.f_back
+        return names
+
+    # Wait (generous timeout) until every thread is either inside the backend or waiting for the first check.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        spots = [where(t) for t in threads]
+        inside = sum(Gated.check.__code__ in s for s in spots)
+        waiting = sum(Gated.check.__code__ not in s and ts.Authenticator.check.__code__ in s for s in spots)
+        if inside + waiting == len(threads):
+            break
+        time.sleep(0.005)
+    gate.set()
+    for t in threads:
+        t.join(60)
+    assert results == [True] * 8
+    assert backend.calls == 1 and not auth._pending
+
+
 # --- HTTP ---
 
 
@@ -413,6 +539,33 @@ def test_http_keystone_down_503(server):
     # local accounts keep working
     status, _h, _b = get(server, "service=kp-registry&scope=repository:user1/x:pull", "user1", "pw-1")
     assert status == 200
+
+
+def _raw_request(srv, sock, version="HTTP/1.1", extra=""):
+    auth = base64.b64encode(b"user1:pw-1").decode()
+    sock.sendall(
+        f"GET /token?service=kp-registry&scope=repository:user1/x:pull {version}\r\nHost: t\r\n"
+        f"Authorization: Basic {auth}\r\n{extra}\r\n".encode()
+    )
+    return sock.recv(65536)  # one TLS record at most
+
+
+def test_http_answer_is_one_write_and_the_connection_is_kept(server):
+    """Headers and body leave in one write (one TLS record): written apart, they met the client's delayed ACK
+    (Nagle), 40 ms per token on a keep-alive connection. Several requests over one connection, HTTP/1.0 included."""
+    with socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=10) as raw:
+        with server.ctx.wrap_socket(raw, server_hostname="localhost") as sock:
+            for version, extra in (("HTTP/1.1", ""), ("HTTP/1.1", ""), ("HTTP/1.0", "Connection: keep-alive\r\n")):
+                data = _raw_request(server, sock, version, extra)
+                head, _sep, body = data.partition(b"\r\n\r\n")
+                assert head.startswith(b"HTTP/1.1 200 ") or head.startswith(b"HTTP/1.0 200 "), head
+                length = int(
+                    next(h.split(b":")[1] for h in head.split(b"\r\n") if h.lower().startswith(b"content-length"))
+                )
+                assert len(body) == length and json.loads(body)["token"]
+            assert b"connection: keep-alive" in head.lower()  # the HTTP/1.0 client is told the connection stays
+            data = _raw_request(server, sock)  # and it did
+            assert b" 200 " in data.split(b"\r\n", 1)[0]
 
 
 def test_config_requires_tls_unless_insecure(tmp_path):

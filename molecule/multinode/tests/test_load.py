@@ -18,12 +18,9 @@ import re
 
 import pytest
 import testinfra
+from registry_auth import curl, token
 
 CONCURRENCY = 2
-ACCEPT = (
-    "application/vnd.docker.distribution.manifest.v2+json,application/vnd.oci.image.manifest.v1+json,"
-    "application/vnd.docker.distribution.manifest.list.v2+json,application/vnd.oci.image.index.v1+json"
-)
 LINE = re.compile(r'^time="(?P<time>[^"]+)" .*msg="response completed')
 FIELD = re.compile(r'(?P<key>[a-z.]+)=(?P<value>"(?:[^"\\]|\\.)*"|\S+)')
 DURATION = re.compile(r"(?P<n>[0-9.]+)(?P<unit>h|ms|µs|us|ns|m|s)")
@@ -98,6 +95,16 @@ def registry(host):
     return host.ansible.get_variables()["kollaprep_registry"]
 
 
+@pytest.fixture
+def pull_token(host, registry, load):
+    """A token (token auth, HTTPS) to pull every image of the set, asked by the push account."""
+    site = host.ansible.get_variables()
+    scopes = [f"repository:{image.rsplit(':', 1)[0]}:pull" for image in load["images"]]
+    return token(
+        host, registry, scopes, site["kollaprep_registry_push_username"], site["kollaprep_registry_push_password"]
+    )
+
+
 @pytest.fixture(scope="module")
 def load(host):
     return json.loads(host.file("/root/kp-load.json").content_string)
@@ -138,14 +145,18 @@ def test_every_target_asked_the_registry_for_every_manifest(load, requests):
         assert not [r for r in reqs if r["status"] >= 500], target
 
 
-def test_every_image_present_with_the_registry_digest(host, load, registry):
-    refs = " ".join(load["images"])
-    out = host.check_output(
-        f"for ref in {refs}; do repo=${{ref%:*}}; tag=${{ref##*:}}; printf '%s ' $ref; "
-        f"curl -sfI -H 'Accept: {ACCEPT}' http://{registry}/v2/$repo/manifests/$tag "
-        "| tr -d '\\r' | awk -F': ' 'tolower($1)==\"docker-content-digest\" {print $2}'; done"
-    )
-    digests = dict(line.split() for line in out.splitlines())
+def test_every_image_present_with_the_registry_digest(host, load, registry, pull_token):
+    digests = {}
+    for image in load["images"]:
+        repo, tag = image.rsplit(":", 1)
+        head = curl(host, registry, f"/v2/{repo}/manifests/{tag}", pull_token, head=True)
+        found = [
+            line.split(":", 1)[1].strip()
+            for line in head.splitlines()
+            if line.lower().startswith("docker-content-digest:")
+        ]
+        assert len(found) == 1, (image, head)
+        digests[image] = found[0]
     assert sorted(digests) == sorted(load["images"])
     names = " ".join(f"{registry}/{image}" for image in load["images"])
     for target in TARGETS:
@@ -170,28 +181,26 @@ def test_at_most_two_targets_pull_at_once(requests):
     assert peak <= CONCURRENCY, windows
 
 
-def _blob_sizes(host, registry, images):
+def _blob_sizes(host, registry, images, jwt):
     """{digest: size} of every blob (config and layers) the manifests of images declare, read from the registry."""
     sizes = {}
     for image in images:
         repo, tag = image.rsplit(":", 1)
-        manifest = json.loads(
-            host.check_output(f"curl -sf -H 'Accept: {ACCEPT}' http://{registry}/v2/{repo}/manifests/{tag}")
-        )
+        manifest = json.loads(curl(host, registry, f"/v2/{repo}/manifests/{tag}", jwt))
         assert manifest.get("mediaType", "").endswith(("manifest.v2+json", "image.manifest.v1+json")), (image, manifest)
         for blob in [manifest["config"], *manifest["layers"]]:
             sizes[blob["digest"]] = blob["size"]
     return sizes
 
 
-def test_every_target_fetched_every_blob_once(host, load, requests, registry):
+def test_every_target_fetched_every_blob_once(host, load, requests, registry, pull_token):
     """The bytes of the warm-up against an account the side effect does not make: the blob sizes the manifests declare.
 
     Each target pulls the set one image after the other, so it fetches every blob of the set once (the layers the
     images share included): what the registry wrote to it for blobs is the sum of the sizes of the set's distinct
     blobs, and the blobs it asked for are exactly those.
     """
-    sizes = _blob_sizes(host, registry, load["images"])
+    sizes = _blob_sizes(host, registry, load["images"], pull_token)
     for target, reqs in sorted(requests.items()):
         blobs = [r for r in reqs if r["method"] == "GET" and "/blobs/" in r["uri"]]
         fetched = sorted(r["uri"].rsplit("/", 1)[1] for r in blobs)

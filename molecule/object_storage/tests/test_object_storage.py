@@ -9,13 +9,13 @@ to the vetted registry keep working. Host names come from the inventory (they ca
 import json
 import os
 import subprocess
-import time
 
 import pytest
 import requests
 import testinfra
+from helpers import container_ip, wait_for
 
-testinfra_hosts = ["deployment"]
+testinfra_hosts = ["deploy_first"]
 TAG = "2024.1-debian-bookworm"
 ACCEPT = "application/vnd.docker.distribution.manifest.v2+json,application/vnd.oci.image.manifest.v1+json"
 PROJECT = os.environ.get("MOLECULE_PROJECT_DIRECTORY", os.getcwd())
@@ -29,29 +29,8 @@ def inventory_hosts(group):
 TARGETS = inventory_hosts("targets")
 
 
-def container_ip(name):
-    fmt = "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}"
-    out = subprocess.run(["docker", "inspect", "--format", fmt, name], capture_output=True, text=True, check=True)
-    return out.stdout.split()[0]
-
-
 def docker(*args):
     return subprocess.run(["docker", *args], capture_output=True, text=True, check=True).stdout
-
-
-def wait_for(predicate, what, timeout=120.0):
-    """Poll predicate until it is truthy (an event, not a sleep); fail with what after timeout."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except (requests.RequestException, subprocess.CalledProcessError, AssertionError) as exc:
-            last = exc
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}: {last}")
 
 
 @pytest.fixture(scope="module")

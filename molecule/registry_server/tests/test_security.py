@@ -140,16 +140,15 @@ def test_private_files_not_world_readable(host, expected):
     assert host.file(CONFIG_DIR).mode == 0o750
     assert host.file(f"{CONFIG_DIR}/http-secret").mode == 0o600
     if expected.tls:
-        assert sorted(keys) == [f"{CONFIG_DIR}/ca/ca.key", f"{CONFIG_DIR}/tls/server.key"]
-        assert host.file(f"{CONFIG_DIR}/ca").mode == 0o700
+        # The CA key stays on the controller (issue 14): the host holds the server's key only.
+        assert keys == [f"{CONFIG_DIR}/tls/server.key"]
+        assert not host.file(f"{CONFIG_DIR}/ca").exists
         if expected.service:
-            # The service user reads its own key but never the CA's.
+            # The service user reads its own key.
             assert host.run(f"runuser -u docker-registry -- test -r {CONFIG_DIR}/tls/server.key").rc == 0
-            assert host.run(f"runuser -u docker-registry -- test -r {CONFIG_DIR}/ca/ca.key").rc != 0
         else:
-            # Container mode: both keys are root's; only the tls directory is mounted into the container.
+            # Container mode: the key is root's; only the tls directory is mounted into the container.
             assert host.file(f"{CONFIG_DIR}/tls/server.key").user == "root"
-            assert host.file(f"{CONFIG_DIR}/ca/ca.key").user == "root"
     else:
         assert keys == []
 

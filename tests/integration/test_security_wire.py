@@ -1,0 +1,95 @@
+"""Issue 14, TLS on a new user's path: one variable for the registry's CA, read by every client.
+
+The verify play reads kollaprep_registry_ca_path; playbooks/kolla_inventory.yml sets it for every host of the site
+from kollaprep_registry_tls (where registry_client installs the CA: <certs dir>/<host:port>/ca.crt). Here a real
+TLS registry (registry_factory, its own test CA), the deployment host is localhost, the certs directory a temp dir
+holding the CA as registry_client leaves it, and the real playbooks/verify.yml reads the digest over HTTPS (the
+targets' pull play is skipped by its tag: this machine's dockerd is not a test target).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+
+import pytest
+
+from tests.integration.test_kolla_inventory import _playbook
+from tests.testbed import generator
+from tests.testbed.ansible import ROOT
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def tls_registry(registry_factory):
+    reg = registry_factory.start("kp-sec-ca", tls=True)
+    reg.images = generator.generate(reg.host, images=["cron"], ca=reg.ca_path)
+    return reg
+
+
+def test_verify_reads_the_site_ca_without_any_setting(tmp_path, tls_registry):
+    image = next(i for i in tls_registry.images if i.name == "cron")
+    certs = tmp_path / "certs.d"
+    (certs / tls_registry.host).mkdir(parents=True)
+    shutil.copy(tls_registry.ca_path, certs / tls_registry.host / "ca.crt")
+    inventory = tmp_path / "hosts"
+    inventory.write_text(
+        "[deployment]\nlocalhost ansible_connection=local ansible_python_interpreter=%s\n[baremetal]\nlocalhost\n"
+        % sys.executable
+    )
+    extra = {
+        "kollaprep_registry": tls_registry.host,
+        "kollaprep_registry_tls": True,
+        "kollaprep_registry_certs_dir": str(certs),
+        "kollaprep_kolla_globals": "",
+        "kollaprep_verify_image": "%s:%s" % (image.repository, image.tag),
+    }
+    (tmp_path / "vars.json").write_text(json.dumps(extra))
+    res = _playbook(
+        inventory,
+        ROOT / "playbooks/verify.yml",
+        "-e",
+        "@%s" % (tmp_path / "vars.json"),
+        "--skip-tags",
+        "kollaprep_verify_pull",
+        timeout=300,
+        ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
+    )
+    out = json.loads(res.stdout)
+    digest_task = next(
+        t
+        for p in out["plays"]
+        for t in p["tasks"]
+        if t["task"]["name"] == "Ask the registry for the manifest digest of the check image"
+    )
+    result = digest_task["hosts"]["localhost"]
+    assert res.returncode == 0, result.get("msg")
+    assert result["docker_content_digest"] == image.digest
+    assert result["url"].startswith("https://%s/" % tls_registry.host)
+
+
+def test_the_globals_fragment_is_secure_by_default(tmp_path):
+    """Without any TLS setting: docker_registry_insecure false, the login variables kolla-ansible reads, the password
+    as a reference to the vault variable (never a value)."""
+    (tmp_path / "hosts").write_text(
+        "[deployment]\nkp-nowhere ansible_connection=community.docker.docker\n[baremetal]\nkp-nowhere2\n"
+    )
+    fragment = tmp_path / "globals.d/kollaprep-registry.yml"
+    extra = {
+        "kollaprep_registry": "192.0.2.10:4000",
+        "kollaprep_kolla_tag": "2025.1-ubuntu-noble",
+        "kollaprep_namespace": "openstack.kolla",
+        "kollaprep_registry_username": "kolla",
+        "kollaprep_globals_path": str(fragment),
+    }
+    (tmp_path / "vars.json").write_text(json.dumps(extra))
+    res = _playbook(
+        tmp_path / "hosts", ROOT / "playbooks/kolla_globals.yml", "-e", "@%s" % (tmp_path / "vars.json"), timeout=120
+    )
+    assert res.returncode == 0, res.stdout[-3000:]
+    text = fragment.read_text()
+    assert "docker_registry_insecure: false" in text
+    assert 'docker_registry_username: "kolla"' in text
+    assert 'docker_registry_password: "{{ vault_docker_registry_password }}"' in text
