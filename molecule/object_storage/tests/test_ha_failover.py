@@ -255,7 +255,7 @@ def test_the_address_moves_on_registry_and_host_loss_and_no_image_is_lost(upstre
 
 def test_a_rerun_changes_nothing_and_leaves_the_address_where_it_is():
     before = holders()
-    _, out = ansible_playbook(os.path.join(PROJECT, "playbooks", "registry_ha.yml"), "all")
+    _code, out = ansible_playbook(os.path.join(PROJECT, "playbooks", "registry_ha.yml"), "all")
     recap = [line for line in out.splitlines() if " : ok=" in line]
     assert recap and all(" changed=0 " in line for line in recap), "\n".join(recap)
     assert holders() == before
@@ -272,7 +272,7 @@ def test_gc_runs_only_on_the_holder_with_the_standby_read_only():
     code, out = ansible_playbook(gc, holder, check=False)
     assert code != 0 and f"on {standby} still takes writes" in out, out[-3000:]
     # playbooks/registry_gc.yml: the standby read-only for the window, the collection on the holder, all back.
-    _, out = ansible_playbook(os.path.join(PROJECT, "playbooks", "registry_gc.yml"), "deployment")
+    _code, out = ansible_playbook(os.path.join(PROJECT, "playbooks", "registry_gc.yml"), "deployment")
     assert "Garbage collection on " + holder in out
     assert "Garbage collection on " + standby not in out
     for d in DEPLOY:
