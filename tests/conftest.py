@@ -7,29 +7,14 @@ without a pick-then-bind race (tests/testbed/registries.py); cleanup removes onl
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests.testbed import RUN_ID, engine, images, network, registries, scrub_environ
 
+# A hook: under CI=true a skipped test fails.
+from tests.testbed.ci import pytest_runtest_makereport  # noqa: F401  # pylint: disable=unused-import
+
 scrub_environ()  # AWS_CA_BUNDLE and the like: no test's child process gets them (tests/testbed/__init__.py)
-
-
-def _ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """Under CI=true a skipped test is a failed one, with the skip's reason: CI must run every test it has (a test
-    that skips where CI runs tests nothing, and says so only in a summary line). Outside CI a skip stays a skip."""
-    outcome = yield
-    report = outcome.get_result()
-    if _ci() and report.skipped and not hasattr(report, "wasxfail"):
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        report.outcome = "failed"
-        report.longrepr = "CI=true: this test was skipped, which CI counts as a failure: %s" % reason
 
 
 @pytest.fixture(scope="session")

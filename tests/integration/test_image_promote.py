@@ -19,7 +19,7 @@ import pytest
 from tests.integration import test_pipeline
 from tests.integration.test_pipeline import ROOT, TAG, cli
 from tests.testbed import RUN_ID, generator
-from tests.testbed.ansible import ansible_env, run_task_once
+from tests.testbed.ansible import ansible_env, run_playbook_file, run_task_once
 from tests.testbed.registries import assert_complete
 
 pytestmark = pytest.mark.integration
@@ -187,12 +187,9 @@ def test_playbook_reports_a_target_that_runs_an_older_digest(site):
                  "image_promote_registry_insecure": True, "image_promote_src_registry": up.host,
                  "image_promote_src_insecure": True, "image_promote_src_namespace": NS,
                  "image_promote_generations": 2, "image_promote_run_lock": str(tmp / "run.lock")}  # fmt: skip
-        (tmp / "vars.json").write_text(json.dumps(extra))
-        res = subprocess.run(
-            ["ansible-playbook", "-i", str(tmp / "hosts"), "-e", "@%s" % (tmp / "vars.json"), "--check", "--diff",
-             str(ROOT / "playbooks" / "image_promote.yml")],
-            capture_output=True, text=True, cwd=str(ROOT), timeout=300, check=False,
-            env=dict(ansible_env(), ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json"),
+        res = run_playbook_file(
+            ROOT / "playbooks" / "image_promote.yml", tmp, extra, "--check", "--diff",
+            env=ansible_env(ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json"), inventory=tmp / "hosts",
         )  # fmt: skip
         assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
         out = json.loads(res.stdout)

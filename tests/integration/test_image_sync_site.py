@@ -5,10 +5,8 @@ only through the service's environment file, never on its command line."""
 from __future__ import annotations
 
 import json
-import subprocess
 
-from tests.integration.test_pipeline import ROOT
-from tests.testbed.ansible import ansible_env
+from tests.testbed.ansible import ansible_env, run_playbook_file
 
 PLAYBOOK = """
 - hosts: localhost
@@ -27,12 +25,12 @@ PLAYBOOK = """
 
 def _command(tmp_path, extra):
     (tmp_path / "play.yml").write_text(PLAYBOOK)
-    (tmp_path / "vars.json").write_text(json.dumps(dict({"image_sync_images": ["keystone"]}, **extra)))
-    res = subprocess.run(
-        ["ansible-playbook", "-i", "localhost,", "-e", "@%s" % (tmp_path / "vars.json"), str(tmp_path / "play.yml")],
-        capture_output=True, text=True, cwd=str(ROOT), timeout=300, check=False,
-        env=dict(ansible_env(), ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json"),
-    )  # fmt: skip
+    res = run_playbook_file(
+        tmp_path / "play.yml",
+        tmp_path,
+        dict({"image_sync_images": ["keystone"]}, **extra),
+        env=ansible_env(ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json"),
+    )
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-2000:]
     tasks = json.loads(res.stdout)["plays"][0]["tasks"]
     return tasks[-1]["hosts"]["localhost"]["msg"].split()

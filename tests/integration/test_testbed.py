@@ -171,15 +171,16 @@ def test_cleanup_spares_live_runs_and_removes_gone_ones(testbed, tmp_path):
     try:
         for name, labels in names.values():
             _docker_create(name, labels)
-        removed = network.clean_leftovers()
-        assert names["gone"][0] in removed and names["reused"][0] in removed
+        # The state, not clean_leftovers()'s answer: another session's clean-up may remove the gone ones first.
+        network.clean_leftovers()
         assert not _exists(names["gone"][0]) and not _exists(names["reused"][0]) and not workdir.exists()
         assert _exists(names["live"][0]) and _exists(names["mine"][0]) and _exists(names["ownerless"][0])
         with pytest.raises(RuntimeError, match="belongs to the live run other-live"):
             registries.start_registry(names["live"][0])
         live.kill()
         live.wait()
-        assert names["live"][0] in network.clean_leftovers()
+        network.clean_leftovers()
+        assert not _exists(names["live"][0])
         assert _exists(names["mine"][0]) and _exists(names["ownerless"][0])
     finally:
         live.kill()

@@ -1,5 +1,6 @@
 """Clean-up of networks on the real dockerd (the containers' side: test_testbed.py): a network of a gone run goes, one
-of a live run and one without an owner (the shared test network, a run by hand) stay."""
+of a live run and one without an owner (the shared test network, a run by hand) stay. The assertions look only at this
+test's own networks, so another session running its clean-up at the same time changes nothing here."""
 
 import os
 import subprocess
@@ -42,13 +43,14 @@ def test_networks_of_gone_runs_go_live_and_ownerless_ones_stay(testbed):
         for key, name in names.items():
             args = [f"--label={k}={v}" for k, v in {**labels[key], CASE_LABEL: RUN_ID}.items()]
             subprocess.run([DOCKER, "network", "create", *args, name], check=True, capture_output=True)
-        assert _networks() == set(names.values())
-        removed = network.clean_leftovers()
-        assert names["gone"] in removed and names["live"] not in removed and names["ownerless"] not in removed
+        # The state, not clean_leftovers()'s answer: a concurrent session's clean-up may remove the gone run's network
+        # any time after its creation (it is allowed to), and ours may remove the gone objects of that session.
+        assert {names["live"], names["ownerless"]} <= _networks()
+        network.clean_leftovers()
         assert _networks() == {names["live"], names["ownerless"]}
         live.kill()
         live.wait()
-        assert names["live"] in network.clean_leftovers()
+        network.clean_leftovers()
         assert _networks() == {names["ownerless"]}
     finally:
         live.kill()

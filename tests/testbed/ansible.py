@@ -46,6 +46,7 @@ def run_playbook_file(
     env: dict | None = None,
     timeout: int = 300,
     prefix: Sequence[str] = (),
+    inventory: str | Path | None = None,
 ) -> subprocess.CompletedProcess:
     """Run a playbook file on localhost (connection local, this Python) with extra vars.
 
@@ -54,11 +55,12 @@ def run_playbook_file(
     belong in extra_vars: pass them in env and read them in the playbook with lookup('ansible.builtin.env', ...).
     args: further ansible-playbook arguments (--check, --diff, -v, --tags ...). prefix: a command that runs
     ansible-playbook (e.g. ``unshare ...``), which gets the ansible-playbook command line as its last arguments.
+    inventory: an inventory file to use instead of the localhost one (a play that needs Kolla's groups).
     """
     path = Path(playbook)
     if not path.is_absolute():
         path = PLAYBOOKS / path
-    cmd = ["ansible-playbook", "-i", str(_localhost_inventory(tmp_path))]
+    cmd = ["ansible-playbook", "-i", str(inventory or _localhost_inventory(tmp_path))]
     if extra_vars is not None:
         vars_file = tmp_path / ("%s.vars.json" % path.stem)
         vars_file.write_text(json.dumps(extra_vars))

@@ -92,6 +92,20 @@ def stale_networks(include_ownerless: bool = False) -> list[str]:
     return doomed
 
 
+def stale_images() -> list[str]:
+    """Images a gone run built (the token service's image of the container-mode test, which the role builds with the
+    run's labels; untagged ones a later build of the same tag left), by the test bed label and a gone owner: their
+    tags, or the image id when untagged. The test bed's own images (registry:2, the test host) have no owner label."""
+    listed = _docker("images", "--filter", f"label={LABEL}", "--format", "{{.ID}}\t{{.Repository}}:{{.Tag}}").stdout
+    rows = [line.split("\t") for line in listed.splitlines()]
+    refs = [ref if ref != "<none>:<none>" else image_id for image_id, ref in rows]
+    if not refs:
+        return []
+    fmt = '{{index .Config.Labels "%s"}}' % OWNER_LABEL
+    owners = _docker("image", "inspect", "--format", fmt, *refs, check=False).stdout.splitlines()
+    return [ref for ref, owner in zip(refs, owners, strict=False) if owner and not owner_alive(owner)]
+
+
 def remove(containers: list[Container]) -> list[str]:
     """Force-remove containers (anonymous volumes too) and the work directories the test bed made for them."""
     if containers:
@@ -104,7 +118,7 @@ def remove(containers: list[Container]) -> list[str]:
 
 
 def clean_leftovers(all_objects: bool = False) -> list[str]:
-    """Remove containers and networks of runs that are gone (never a live run's); return their names.
+    """Remove containers, networks and images of runs that are gone (never a live run's); return their names.
 
     all_objects (``python -m tests.testbed down``): also the containers and networks without an owner label (the labs
     of ``make demo``, molecule's leftovers of runs by hand, the test network; a network a live run still uses stays,
@@ -117,5 +131,8 @@ def clean_leftovers(all_objects: bool = False) -> list[str]:
             removed.append(name)
     if all_objects and NETWORK not in removed:
         _docker("network", "rm", NETWORK, check=False)  # made by an older test bed without the label
+    for tag in stale_images():  # --no-prune: the layers under it are the build cache of the next run
+        if _docker("rmi", "--no-prune", tag, check=False).returncode == 0:
+            removed.append(tag)
     _docker("volume", "prune", "-f", "--filter", f"label={LABEL}", check=False)
     return removed

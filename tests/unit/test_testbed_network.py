@@ -37,9 +37,10 @@ def _owners() -> dict[str, str]:
 class FakeDocker:
     """``network._docker``: answers ``ps`` and ``network ls`` from lists, records every removal."""
 
-    def __init__(self, containers: dict[str, dict[str, str]], networks: dict[str, dict[str, str]]):
+    def __init__(self, containers: dict[str, dict[str, str]], networks: dict[str, dict[str, str]], images=None):
         self.containers = containers  # name -> labels
         self.networks = networks
+        self.images: dict[str, dict[str, str]] = images or {}  # repository:tag -> labels
         self.calls: list[tuple[str, ...]] = []
 
     def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -57,7 +58,20 @@ class FakeDocker:
             out = "".join(
                 f"{name}\t{labels.get(OWNER_LABEL, '')}\n" for name, labels in self.networks.items() if LABEL in labels
             )
+        elif args[0] == "images":
+            assert args[1:3] == ("--filter", f"label={LABEL}")
+            out = "".join(
+                f"id-{i}\t{'<none>:<none>' if ref.startswith('<none>') else ref}\n"
+                for i, (ref, labels) in enumerate(self.images.items())
+                if LABEL in labels
+            )
+        elif args[:2] == ("image", "inspect"):
+            by_id = {f"id-{i}": ref for i, ref in enumerate(self.images)}
+            out = "".join(self.images[by_id.get(ref, ref)].get(OWNER_LABEL, "") + "\n" for ref in args[4:])
         return subprocess.CompletedProcess(args, 0, out, "")
+
+    def removed_images(self) -> list[str]:
+        return sorted(c[2] for c in self.calls if c[:2] == ("rmi", "--no-prune"))
 
     def removed_containers(self) -> list[str]:
         return sorted(i.removeprefix("id-") for c in self.calls if c[:3] == ("rm", "-f", "-v") for i in c[3:])
@@ -96,7 +110,15 @@ def site(monkeypatch):
         "kp-lab-abc123": _labels("lab-abc123", None, **{f"{LABEL}.lab": "lab-abc123"}),  # make demo's lab
         "someone-elses": {},
     }
-    fake = FakeDocker(containers, networks)
+    images = {
+        "kollaprep/token-service:it-gone": _labels("other-gone", owners["gone"]),
+        "kollaprep/token-service:it-live": _labels("other-live", owners["live"]),
+        "registry:2": _labels(None, None),  # the test bed's own images: no owner, never removed
+        "<none>-gone": _labels("other-gone", owners["gone"]),  # untagged (a later build took the tag): by its id
+        "<none>-live": _labels("other-live", owners["live"]),
+        "not-ours:1": {"com.example": "1"},
+    }
+    fake = FakeDocker(containers, networks, images)
     monkeypatch.setattr(network, "_docker", fake)
     return fake
 
@@ -106,7 +128,8 @@ def test_a_gone_run_is_removed_a_live_one_and_ownerless_ones_stay(site):
     gone = ["gone-run", "no-such-pid", "reused-pid"]
     assert site.removed_containers() == gone
     assert site.removed_networks() == ["kp-mol-x-gone", "kp-mol-x-nopid"]
-    assert sorted(removed) == sorted([*gone, "kp-mol-x-gone", "kp-mol-x-nopid"])
+    assert site.removed_images() == ["id-3", "kollaprep/token-service:it-gone"]
+    assert sorted(removed) == sorted([*gone, "kp-mol-x-gone", "kp-mol-x-nopid", *site.removed_images()])
     # Containers go before the networks they are on; volumes only by the test bed label.
     rm_at = [i for i, c in enumerate(site.calls) if c[0] == "rm"]
     net_rm_at = [i for i, c in enumerate(site.calls) if c[:2] == ("network", "rm")]
@@ -120,13 +143,14 @@ def test_down_also_removes_ownerless_containers_and_the_test_network_never_a_liv
     # The ownerless networks (the shared test network, a lab's), and the per-run networks of gone runs; a live run's
     # network stays.
     assert site.removed_networks() == sorted(["kp-mol-x-gone", "kp-mol-x-nopid", NETWORK, "kp-lab-abc123"])
+    assert site.removed_images() == ["id-3", "kollaprep/token-service:it-gone"]  # images by owner only, even here
 
 
 def test_nothing_stale_removes_nothing(monkeypatch):
     fake = FakeDocker({"mine": _labels(RUN_ID, OWNER), "live": _labels("other", OWNER)}, {"n": _labels("r", OWNER)})
     monkeypatch.setattr(network, "_docker", fake)
     assert network.clean_leftovers() == []
-    assert not [c for c in fake.calls if c[0] == "rm" or c[:2] == ("network", "rm")]
+    assert not [c for c in fake.calls if c[0] in ("rm", "rmi") or c[:2] == ("network", "rm")]
 
 
 def test_only_work_directories_made_under_the_temp_directory_are_removed(monkeypatch, tmp_path):

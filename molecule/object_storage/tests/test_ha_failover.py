@@ -17,16 +17,14 @@ import time
 import helpers
 import pytest
 import requests
-import testinfra
+from helpers import PROJECT, TAG
 
 testinfra_hosts = ["deploy_first"]
-TAG = "2024.1-debian-bookworm"
 NS = "openstack.kolla"
 ACCEPT = (
     "application/vnd.docker.distribution.manifest.v2+json,application/vnd.oci.image.manifest.v1+json,"
     "application/vnd.docker.distribution.manifest.list.v2+json,application/vnd.oci.image.index.v1+json"
 )
-PROJECT = os.environ.get("MOLECULE_PROJECT_DIRECTORY", os.getcwd())
 SCENARIO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
 SAFETY = 180.0
@@ -34,8 +32,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def names(group):
-    hosts = testinfra.get_hosts([group], connection="ansible", ansible_inventory=INVENTORY)
-    return [h.backend.get_hostname() for h in hosts]
+    return [h.backend.get_hostname() for h in helpers.inventory_hosts(group)]
 
 
 DEPLOY = names("deployment")
@@ -119,9 +116,7 @@ def manifest_put(container, repo):
 
 
 def manifest(ref_repo, ref):
-    res = requests.get(f"{VIP_URL}/v2/{ref_repo}/manifests/{ref}", headers={"Accept": ACCEPT}, timeout=30)
-    res.raise_for_status()
-    return res
+    return helpers.get_manifest(VIP_URL, ref_repo, ref, ACCEPT)
 
 
 def ansible_playbook(playbook, limit, extra=None, check=True):
@@ -151,11 +146,6 @@ def sync(limit, images):
 
 
 @pytest.fixture(scope="module")
-def site(host):
-    return host.ansible.get_variables()
-
-
-@pytest.fixture(scope="module")
 def upstream(site):
     name = site["kollaprep_upstream"].split(":")[0]
     port = subprocess.run(["docker", "port", name, "5000"], capture_output=True, text=True, check=True)
@@ -163,17 +153,8 @@ def upstream(site):
 
 
 def push_upstream(upstream, images):
-    env = {**os.environ, "KOLLAPREP_GEN_CACHE": "off"}
-    env.pop("AWS_CA_BUNDLE", None)
     argv = [sys.executable, "-m", "tests.testbed.generator", "--registry", upstream, "--images", ",".join(images)]
-    res = subprocess.run(
-        [*argv, "--layer-size", "16384", "--seed", "18"],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT,
-        env=env,
-        check=False,
-    )
+    res = helpers.run_in_project([*argv, "--layer-size", "16384", "--seed", "18"])
     assert res.returncode == 0, res.stderr[-3000:]
 
 

@@ -7,35 +7,20 @@ to the vetted registry keep working. Host names come from the inventory (they ca
 """
 
 import json
-import os
 import subprocess
 
 import pytest
 import requests
-import testinfra
-from helpers import container_ip, wait_for
+from helpers import TAG, container_ip, get_manifest, inventory_hosts, run_in_project, wait_for
 
 testinfra_hosts = ["deploy_first"]
-TAG = "2024.1-debian-bookworm"
 ACCEPT = "application/vnd.docker.distribution.manifest.v2+json,application/vnd.oci.image.manifest.v1+json"
-PROJECT = os.environ.get("MOLECULE_PROJECT_DIRECTORY", os.getcwd())
 NODE_PORT = 4100
-
-
-def inventory_hosts(group):
-    return testinfra.get_hosts([group], connection="ansible", ansible_inventory=os.environ["MOLECULE_INVENTORY_FILE"])
-
-
 TARGETS = inventory_hosts("targets")
 
 
 def docker(*args):
     return subprocess.run(["docker", *args], capture_output=True, text=True, check=True).stdout
-
-
-@pytest.fixture(scope="module")
-def site(host):
-    return host.ansible.get_variables()
 
 
 @pytest.fixture(scope="module")
@@ -53,24 +38,13 @@ def generate(registry, images, seed):
         "layer_size=8192, namespace='kp15'); "
         "print(json.dumps([[i.repository, i.tag, i.digest] for i in imgs]))"
     )
-    env = {**os.environ, "KOLLAPREP_GEN_CACHE": "off"}
-    env.pop("AWS_CA_BUNDLE", None)
-    out = subprocess.run(
-        ["python", "-c", code, registry, ",".join(images), str(seed)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=PROJECT,
-        env=env,
-    )
+    out = run_in_project(["python", "-c", code, registry, ",".join(images), str(seed)])
     assert out.returncode == 0, f"pushing {images} to {registry} failed:\n{out.stderr[-3000:]}"
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def manifest_digest(url, repo, ref):
-    res = requests.get(f"{url}/v2/{repo}/manifests/{ref}", headers={"Accept": ACCEPT}, timeout=30)
-    res.raise_for_status()
-    return res.headers["Docker-Content-Digest"]
+    return get_manifest(url, repo, ref, ACCEPT).headers["Docker-Content-Digest"]
 
 
 def swift_objects(site, container, prefix=""):

@@ -96,9 +96,8 @@ def test_v2_answers(host, expected):
     assert _curl(host, expected, "/v2/") == 200
 
 
+@pytest.mark.applies_to(service=False)
 def test_registry_container(host, expected):
-    if expected.service:
-        pytest.skip("container mode runs on kp-rs-deploy and kp-rs-tlsc")
     inspect = host.docker("registry").inspect()
     assert inspect["State"]["Running"]
     assert inspect["HostConfig"]["NetworkMode"] == "host"
@@ -115,9 +114,8 @@ def test_registry_container(host, expected):
     assert host.file("/var/lib/kollaprep/registry/docker/registry/v2/repositories/test/busy").is_directory
 
 
+@pytest.mark.applies_to(service=True)
 def test_registry_service(host, expected):
-    if not expected.service:
-        pytest.skip("service mode runs on kp-rs-tls")
     service = host.service("kollaprep-registry")
     assert service.is_running
     assert service.is_enabled
@@ -161,9 +159,8 @@ def test_tls_needs_the_ca(host, expected):
     assert _curl(host, expected, "/v2/", scheme="http") == 400
 
 
+@pytest.mark.applies_to(tls=True)
 def test_server_certificate(host, expected):
-    if not expected.tls:
-        pytest.skip("TLS runs on kp-rs-tls and kp-rs-tlsc")
     ip = _addr(host).rsplit(":", 1)[0]
     text = host.check_output("openssl x509 -noout -text -in /etc/kollaprep/registry/tls/server.crt")
     assert f"IP Address:{ip}" in text
@@ -176,9 +173,8 @@ def test_server_certificate(host, expected):
     assert host.file("/etc/kollaprep/registry/tls/server.key").user == owner
 
 
+@pytest.mark.applies_to(tls=True)
 def test_ca_copied_to_controller(host, expected):
-    if not expected.tls:
-        pytest.skip("TLS runs on kp-rs-tls and kp-rs-tlsc")
     local = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], f"{_name(host)}-ca.crt")
     assert local.read_text() == host.file(CA).content_string
 

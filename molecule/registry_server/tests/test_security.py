@@ -70,9 +70,8 @@ def test_listens_only_on_the_asked_address(host, expected):
     assert codes["localhost6"] == -7
 
 
+@pytest.mark.applies_to(auth=True)
 def test_anonymous_and_wrong_password_refused(host, expected):
-    if not expected.auth:
-        pytest.skip("auth runs on kp-rs-tls")
     base = f"{'https' if expected.tls else 'http'}://{_addr(host)}/v2"
     ca = ["--cacert", CA]
     right, wrong = ["-u", f"{USER}:{PASSWORD}"], ["-u", f"{USER}:{PASSWORD}-wrong"]
@@ -105,9 +104,8 @@ def test_anonymous_and_wrong_password_refused(host, expected):
     assert not host.file("/var/lib/kollaprep/registry/docker/registry/v2/repositories/test/kp-sec-anon").exists
 
 
+@pytest.mark.applies_to(auth=True)
 def test_right_password_may_push(host, expected):
-    if not expected.auth:
-        pytest.skip("auth runs on kp-rs-tls")
     base = f"{'https' if expected.tls else 'http'}://{_addr(host)}/v2"
     auth = f"--cacert {CA} -u {USER}:{PASSWORD}"
     out = host.check_output(f"curl -s -D - -o /dev/null -X POST {auth} {base}/test/kp-sec-push/blobs/uploads/")
@@ -117,9 +115,8 @@ def test_right_password_may_push(host, expected):
     assert host.check_output(f"curl -s -o /dev/null -w '%{{http_code}}' -X DELETE {auth} '{location}'") == "204"
 
 
+@pytest.mark.applies_to(tls=True)
 def test_tls_refuses_plain_http(host, expected):
-    if not expected.tls:
-        pytest.skip("TLS runs on kp-rs-tls and kp-rs-tlsc")
     url = f"http://{_addr(host)}/v2/_catalog"
     codes = _statuses(host, {"plain": (url, []), "plain-auth": (url, ["-u", f"{USER}:{PASSWORD}"])})
     # Go's TLS server answers a plain request with 400 and serves nothing, with or without credentials.
@@ -153,9 +150,8 @@ def test_private_files_not_world_readable(host, expected):
         assert keys == []
 
 
+@pytest.mark.applies_to(auth=True)
 def test_htpasswd_hashed_and_not_world_readable(host, expected):
-    if not expected.auth:
-        pytest.skip("auth runs on kp-rs-tls")
     htpasswd = host.file(f"{CONFIG_DIR}/htpasswd")
     assert htpasswd.mode & 0o007 == 0
     assert htpasswd.mode == 0o640
@@ -168,9 +164,8 @@ def test_htpasswd_hashed_and_not_world_readable(host, expected):
     assert host.run(f"runuser -u nobody -- cat {CONFIG_DIR}/htpasswd").rc != 0
 
 
+@pytest.mark.applies_to(auth=True)
 def test_no_password_in_vvv_output_or_host_files(host, expected):
-    if not expected.auth:
-        pytest.skip("the nested -vvv run targets kp-rs-tls")
     log = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "kp-sec-users-vvv.log").read_text()
     # The run did manage the users, at -vvv.
     assert "TASK [kollaprep.registry.registry_server : Manage the htpasswd users]" in log
