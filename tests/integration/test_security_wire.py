@@ -70,6 +70,55 @@ def test_verify_reads_the_site_ca_without_any_setting(tmp_path, tls_registry):
     assert result["url"].startswith("https://%s/" % tls_registry.host)
 
 
+def test_bundle_export_run_alone_reads_the_site_ca(tmp_path, tls_registry):
+    """playbooks/bundle_export.yml on its own (not after site.yml in the same run) reads the site as every other
+    playbook does: the registry's name and the CA where registry_client installed it; the bundle holds the image with
+    its digest. Without the site read it had no CA and failed CERTIFICATE_VERIFY_FAILED."""
+    image = next(i for i in tls_registry.images if i.name == "cron")
+    certs = tmp_path / "certs.d"
+    (certs / tls_registry.host).mkdir(parents=True)
+    shutil.copy(tls_registry.ca_path, certs / tls_registry.host / "ca.crt")
+    inventory = tmp_path / "hosts"
+    inventory.write_text(
+        "[deployment]\nlocalhost ansible_connection=local ansible_python_interpreter=%s\n[baremetal]\nlocalhost\n"
+        % sys.executable
+    )
+    namespace, name = image.repository.rsplit("/", 1)
+    extra = {
+        "kollaprep_registry": tls_registry.host,
+        "kollaprep_registry_certs_dir": str(certs),
+        "kollaprep_kolla_globals": "",
+        "kollaprep_namespace": namespace,
+        "registry_bundle_images": [name],
+        "registry_bundle_tag": image.tag,
+        "registry_bundle_include_registry_image": False,
+        "registry_bundle_remote_path": str(tmp_path / "remote.tar"),
+        "registry_bundle_local_path": str(tmp_path / "fetched" / "bundle.tar"),
+    }
+    (tmp_path / "vars.json").write_text(json.dumps(extra))
+    res = _playbook(
+        inventory,
+        ROOT / "playbooks/bundle_export.yml",
+        "-e",
+        "@%s" % (tmp_path / "vars.json"),
+        timeout=300,
+        ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
+    )
+    out = json.loads(res.stdout)
+    export = next(
+        (
+            t["hosts"]["localhost"]
+            for p in out["plays"]
+            for t in p["tasks"]
+            if t["task"]["name"].endswith(": Write the bundle on the deployment host")
+        ),
+        {},
+    )
+    assert res.returncode == 0 and export, export.get("msg") or res.stdout[-3000:]
+    assert [(i["repository"], i["digest"]) for i in export["images"]] == [(image.repository, image.digest)]
+    assert (tmp_path / "fetched" / "bundle.tar").stat().st_size > 0
+
+
 def test_the_globals_fragment_is_secure_by_default(tmp_path):
     """Without any TLS setting: docker_registry_insecure false, the login variables kolla-ansible reads, the password
     as a reference to the vault variable (never a value)."""
