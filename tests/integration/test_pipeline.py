@@ -46,10 +46,11 @@ def cli(*args, check=True):
     return res
 
 
-def push(host, seed):
-    """The upstream set at ``seed``: {relative repository: digest}; the same tags each time."""
-    pushed = generator.generate(host, namespace=NS, images=["cron"], media_type="oci", multiarch=True, seed=seed)
-    pushed += generator.generate(host, namespace=NS + "/extra", images=["memcached"], seed=seed, layer_size=2048)
+def push(host, seed, ca=None):
+    """The upstream set at ``seed``: {relative repository: digest}; the same tags each time. ca: a TLS upstream's."""
+    kw = {"seed": seed, "ca": ca}
+    pushed = generator.generate(host, namespace=NS, images=["cron"], media_type="oci", multiarch=True, **kw)
+    pushed += generator.generate(host, namespace=NS + "/extra", images=["memcached"], layer_size=2048, **kw)
     return {i.repository[len(NS) + 1 :]: i.digest for i in pushed}
 
 
