@@ -45,6 +45,34 @@ options:
   dest_password:
     description: Password for O(dest_username).
     type: str
+"""
+
+    # One registry (a module that reads one, e.g. registry_manifest_info): the same options without a side prefix.
+    REGISTRY = r"""
+options:
+  scheme:
+    description: C(https) or plain C(http) to the registry.
+    type: str
+    choices: [https, http]
+    default: https
+  validate_certs:
+    description: Check the registry's TLS certificate.
+    type: bool
+    default: true
+  ca_path:
+    description: CA bundle that signed the registry's certificate (else the system store).
+    type: path
+  username:
+    description: User for the registry (basic auth, or sent to the token realm of a bearer-token registry).
+    type: str
+  password:
+    description: Password for O(username).
+    type: str
+"""
+
+    # The timeout and retries of every module that reaches registries (with DOCUMENTATION or REGISTRY).
+    TIMEOUTS = r"""
+options:
   timeout:
     description: Seconds to wait for a network operation.
     type: float

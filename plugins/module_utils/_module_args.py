@@ -18,17 +18,23 @@ _SIDE_OPTIONS = {
 }
 
 
-def connection_argument_spec():
-    """src_* and dest_* connection options plus timeout and retries, for AnsibleModule(argument_spec=...)."""
+def _option(side, name):
+    return "%s_%s" % (side, name) if side else name
+
+
+def connection_argument_spec(sides=("src", "dest")):
+    """The connection options of each side (``src_*``, ``dest_*``; the side "" gives them without a prefix, for a
+    module that reaches one registry) plus timeout and retries, for AnsibleModule(argument_spec=...)."""
     spec = {"timeout": dict(type="float", default=60.0), "retries": dict(type="int", default=4)}
-    for side in ("src", "dest"):
+    for side in sides:
         for name, option in _SIDE_OPTIONS.items():
-            spec["%s_%s" % (side, name)] = dict(option)
+            spec[_option(side, name)] = dict(option)
     return spec
 
 
 def connection_kwargs(params, side):
-    """RegistryClient keyword arguments for one side ("src" or "dest") from module parameters."""
-    kwargs = {name: params["%s_%s" % (side, name)] for name in _SIDE_OPTIONS}
+    """RegistryClient keyword arguments for one side ("src", "dest", or "" for unprefixed options) from module
+    parameters."""
+    kwargs = {name: params[_option(side, name)] for name in _SIDE_OPTIONS}
     kwargs.update(timeout=params["timeout"], retries=params["retries"])
     return kwargs

@@ -30,6 +30,7 @@ author:
 extends_documentation_fragment:
   - kollaprep.registry.attributes
   - kollaprep.registry.registry_connection
+  - kollaprep.registry.registry_connection.timeouts
 attributes:
   check_mode:
     support: full

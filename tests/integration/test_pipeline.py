@@ -259,7 +259,10 @@ BUNDLE_PLAY = """
         lock_file: "{{ lock_file }}"
         src_registry: "{{ src_registry }}"
         src_namespace: "{{ src_namespace }}"
-        src_scheme: http
+        src_scheme: "{{ 'https' if src_ca is defined else 'http' }}"
+        src_ca_path: "{{ src_ca | default(omit) }}"
+        src_username: "{{ src_username | default(omit) }}"
+        src_password: "{{ lookup('ansible.builtin.env', 'KP_TEST_PASSWORD') or omit }}"
         include_registry_image: false
 """
 

@@ -15,7 +15,7 @@ from ansible_collections.kollaprep.registry.plugins.module_utils import _lock
 from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
 from ansible_collections.kollaprep.registry.plugins.module_utils import _storage_tree as tree
 
-from tests.integration.test_pipeline import NS, ROOT, TAG, digests, push
+from tests.integration.test_pipeline import BUNDLE_PLAY, NS, ROOT, TAG, digests, push
 from tests.integration.test_registry_gc import _collect
 from tests.testbed.ansible import ansible_env, run_task_once
 from tests.testbed.registries import assert_complete
@@ -23,23 +23,6 @@ from tests.testbed.registries import assert_complete
 pytestmark = pytest.mark.integration
 
 PUSHER, PASSWORD = "pusher", "kp-pipe-Secret-1"
-
-BUNDLE_PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: Export the lock's image set from the secure registry
-      kollaprep.registry.registry_bundle:
-        mode: export
-        path: "{{ bundle_path }}"
-        lock_file: "{{ lock_file }}"
-        src_registry: "{{ src_registry }}"
-        src_namespace: "{{ src_namespace }}"
-        src_ca_path: "{{ src_ca }}"
-        src_username: "{{ src_username }}"
-        src_password: "{{ lookup('ansible.builtin.env', 'KP_TEST_PASSWORD') }}"
-        include_registry_image: false
-"""
 
 
 @pytest.fixture

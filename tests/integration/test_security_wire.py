@@ -17,7 +17,7 @@ import pytest
 
 from tests.integration.test_kolla_inventory import _playbook
 from tests.testbed import generator
-from tests.testbed.ansible import ROOT
+from tests.testbed.ansible import ROOT, ansible_env, run_task_once
 
 pytestmark = pytest.mark.integration
 
@@ -29,16 +29,23 @@ def tls_registry(registry_factory):
     return reg
 
 
-def test_verify_reads_the_site_ca_without_any_setting(tmp_path, tls_registry):
-    image = next(i for i in tls_registry.images if i.name == "cron")
+def _site(tmp_path, reg):
+    """A site whose deployment host and only target is localhost, and the registry's CA where registry_client
+    installs it (a temp certs directory): (inventory, certs directory)."""
     certs = tmp_path / "certs.d"
-    (certs / tls_registry.host).mkdir(parents=True)
-    shutil.copy(tls_registry.ca_path, certs / tls_registry.host / "ca.crt")
+    (certs / reg.host).mkdir(parents=True)
+    shutil.copy(reg.ca_path, certs / reg.host / "ca.crt")
     inventory = tmp_path / "hosts"
     inventory.write_text(
         "[deployment]\nlocalhost ansible_connection=local ansible_python_interpreter=%s\n[baremetal]\nlocalhost\n"
         % sys.executable
     )
+    return inventory, certs
+
+
+def test_verify_reads_the_site_ca_without_any_setting(tmp_path, tls_registry):
+    image = next(i for i in tls_registry.images if i.name == "cron")
+    inventory, certs = _site(tmp_path, tls_registry)
     extra = {
         "kollaprep_registry": tls_registry.host,
         "kollaprep_registry_tls": True,
@@ -66,8 +73,32 @@ def test_verify_reads_the_site_ca_without_any_setting(tmp_path, tls_registry):
     )
     result = digest_task["hosts"]["localhost"]
     assert res.returncode == 0, result.get("msg")
-    assert result["docker_content_digest"] == image.digest
+    assert result["digest"] == image.digest
     assert result["url"].startswith("https://%s/" % tls_registry.host)
+
+
+def test_manifest_info_basic_auth_and_missing_images(tmp_path, registry_factory):
+    """registry_manifest_info (verify.yml's read) on HTTPS with htpasswd: the right password reads the multi-arch
+    index's digest, a wrong one fails with the registry's 401, an absent image fails unless missing_ok."""
+    reg = registry_factory.start("kp-sec-info", tls=True, auth={"reader": "kp-info-Pw-1"})
+    image = generator.generate(reg.host, images=["cron"], ca=reg.ca_path, auth=reg.auth, multiarch=True,
+                               media_type="oci")[-1]  # fmt: skip
+    extra = {"registry": reg.host, "ca_path": str(reg.ca_path), "username": "reader",
+             "repository": image.repository, "reference": image.tag}  # fmt: skip
+    try:
+        res = run_task_once("manifest_info_run.yml", tmp_path, extra, env=ansible_env(KP_TEST_PASSWORD="kp-info-Pw-1"))
+        assert not res.get("failed") and res["digest"] == image.digest, res
+        assert res["media_type"] == "application/vnd.oci.image.index.v1+json"
+        wrong = run_task_once("manifest_info_run.yml", tmp_path, extra, env=ansible_env(KP_TEST_PASSWORD="wrong"))
+        assert wrong.get("failed") and "401" in wrong["msg"], wrong
+        env = ansible_env(KP_TEST_PASSWORD="kp-info-Pw-1")
+        absent = {**extra, "reference": "no-such-tag"}
+        res = run_task_once("manifest_info_run.yml", tmp_path, absent, env=env)
+        assert res.get("failed") and "has no %s:no-such-tag" % image.repository in res["msg"], res
+        res = run_task_once("manifest_info_run.yml", tmp_path, {**absent, "missing_ok": True}, env=env)
+        assert not res.get("failed") and res["exists"] is False and res["digest"] is None, res
+    finally:
+        reg.stop()
 
 
 def test_bundle_export_run_alone_reads_the_site_ca(tmp_path, tls_registry):
@@ -75,14 +106,7 @@ def test_bundle_export_run_alone_reads_the_site_ca(tmp_path, tls_registry):
     playbook does: the registry's name and the CA where registry_client installed it; the bundle holds the image with
     its digest. Without the site read it had no CA and failed CERTIFICATE_VERIFY_FAILED."""
     image = next(i for i in tls_registry.images if i.name == "cron")
-    certs = tmp_path / "certs.d"
-    (certs / tls_registry.host).mkdir(parents=True)
-    shutil.copy(tls_registry.ca_path, certs / tls_registry.host / "ca.crt")
-    inventory = tmp_path / "hosts"
-    inventory.write_text(
-        "[deployment]\nlocalhost ansible_connection=local ansible_python_interpreter=%s\n[baremetal]\nlocalhost\n"
-        % sys.executable
-    )
+    inventory, certs = _site(tmp_path, tls_registry)
     namespace, name = image.repository.rsplit("/", 1)
     extra = {
         "kollaprep_registry": tls_registry.host,

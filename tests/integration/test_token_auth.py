@@ -30,7 +30,7 @@ from ansible_collections.kollaprep.registry.plugins.module_utils import _registr
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.testbed import RUN_ID, RUN_LABEL, engine, images, keystone, registries, run_labels, token_service
-from tests.testbed.ansible import run_playbook_file
+from tests.testbed.ansible import ansible_env, run_playbook_file, run_task_once
 
 pytestmark = pytest.mark.integration
 
@@ -413,6 +413,28 @@ def test_docker_login_push_pull(stack, tmp_path):
             subprocess.run([DOCKER_CLI, "rmi", public], capture_output=True, check=False)
     finally:
         subprocess.run([DOCKER_CLI, "rmi", own, other, public], capture_output=True, check=False)
+
+
+# --- registry_manifest_info (what verify.yml reads) through the Bearer challenge ---
+
+
+def test_manifest_info_follows_the_bearer_challenge(stack, tmp_path):
+    """The module logs in the way the registry asks (Bearer: a token for the repository's pull scope from the realm
+    its challenge names, over the realm's TLS): a reader gets the digest, check mode too; another user's namespace and
+    an anonymous read are refused with the registry's answer."""
+    extra = {"registry": stack.reg.host, "scheme": "http", "ca_path": str(stack.svc.ca_path),
+             "repository": "openstack.kolla/base", "reference": "1", "username": "user2"}  # fmt: skip
+    env = ansible_env(KP_TEST_PASSWORD=LOCAL["user2"])
+    for args in ((), ("--check",)):
+        res = run_task_once("manifest_info_run.yml", tmp_path, extra, *args, env=env)
+        assert not res.get("failed") and res["digest"] == stack.public_digest, res
+        assert res["media_type"] == MANIFEST_V2 and res["exists"] and not res["changed"]
+    other = run_task_once("manifest_info_run.yml", tmp_path, {**extra, "repository": "user1/app"}, env=env)
+    assert other.get("failed") and "401" in other["msg"], other
+    anonymous = {k: v for k, v in extra.items() if k != "username"}
+    res = run_task_once("manifest_info_run.yml", tmp_path, anonymous, env=ansible_env())
+    assert res.get("failed") and "401" in res["msg"], res
+    assert LOCAL["user2"] not in json.dumps(res)
 
 
 # --- the registry_server role's container mode ---
