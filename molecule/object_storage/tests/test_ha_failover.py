@@ -1,4 +1,5 @@
-"""HA (issue 18): the floating registry address survives the loss of the active registry, then of the active host.
+"""HA (issue 18): the floating registry address survives the loss of the active registry, then of the active host
+(stopped, then killed without a shutdown).
 
 Two registry hosts on the same Swift container run keepalived (role registry_ha); the targets pull through the floating
 address (the top address of the run's network, vip.py). Checked as an operator would: `ip addr` on the hosts,
@@ -99,6 +100,11 @@ def timed_pull(target, ref, what, start):
     with open(os.path.join(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/tmp"), "ha-measure.txt"), "a") as f:
         f.write(line + "\n")
     return seconds
+
+
+def registry_answers(container):
+    """The registry on container answers /v2/ on its own host (not through the address)."""
+    return sh(container, "curl -fsS -o /dev/null http://127.0.0.1:4000/v2/", check=False).returncode == 0
 
 
 def keepalived_state(container):
@@ -212,10 +218,7 @@ def test_the_address_moves_on_registry_and_host_loss_and_no_image_is_lost(upstre
         "the restarted host got another address: unicast peers broken"
     )
     wait_for(lambda: keepalived_state(other) == "BACKUP", f"{other} back as BACKUP")
-    wait_for(
-        lambda: sh(other, "curl -fsS -o /dev/null http://127.0.0.1:4000/v2/", check=False).returncode == 0,
-        f"the registry on {other} back",
-    )
+    wait_for(lambda: registry_answers(other), f"the registry on {other} back")
     stays_on([first])
 
     # No image lost: every manifest by digest, with every blob, through the address; pulled by digest on a target.
@@ -232,6 +235,21 @@ def test_the_address_moves_on_registry_and_host_loss_and_no_image_is_lost(upstre
     wait_for(lambda: holders() == [other], f"{VIP} on {other} after the restart of keepalived on {first}")
     wait_for(lambda: pull(TARGETS[0], f"{NS}/cron:{TAG}"), "a pull after the move back")
     assert keepalived_state(first) == "BACKUP"
+
+    # 3. The active host dies without a shutdown (docker kill: SIGKILL, no VRRP advert giving the address up): the
+    # standby takes it when the adverts stop (keepalived's master-down interval), pulls work again, nothing is lost.
+    start = time.monotonic()
+    subprocess.run(["docker", "kill", other], check=True, capture_output=True)
+    try:
+        timed_pull(TARGETS[1], f"{NS}/glance-api:{TAG}", "active host killed", start)
+        assert holders() == [first]
+        for repo, digest in refs.items():
+            assert manifest(repo, digest).headers["Docker-Content-Digest"] == digest
+    finally:
+        subprocess.run(["docker", "start", other], check=True, capture_output=True)
+    wait_for(lambda: keepalived_state(other) == "BACKUP", f"{other} back as BACKUP after the kill")
+    wait_for(lambda: registry_answers(other), f"the registry on {other} back after the kill")
+    stays_on([first])
 
 
 def test_a_rerun_changes_nothing_and_leaves_the_address_where_it_is():
