@@ -185,5 +185,7 @@ def test_cleanup_spares_live_runs_and_removes_gone_ones(testbed, tmp_path):
     finally:
         live.kill()
         live.wait()
-        subprocess.run([DOCKER, "rm", "-f", *(n for n, _labels in names.values())], capture_output=True, check=False)
+        subprocess.run(
+            [DOCKER, "rm", "-f", "-v", *(n for n, _labels in names.values())], capture_output=True, check=False
+        )
         shutil.rmtree(workdir, ignore_errors=True)
