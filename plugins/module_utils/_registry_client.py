@@ -700,6 +700,11 @@ class RegistryClient:
     def push_scope(repo: str) -> str:
         return "repository:%s:pull,push" % repo
 
+    @staticmethod
+    def manifest_path(repo: str, reference: str) -> str:
+        """The API path of repo's manifest at a tag or digest."""
+        return "/v2/%s/manifests/%s" % (repo, quote(reference, safe=":"))
+
     def ping(self) -> None:
         resp = self.request("GET", "/v2/")
         if resp.status != 200:
@@ -708,7 +713,7 @@ class RegistryClient:
 
     def head_manifest(self, repo: str, reference: str) -> dict | None:
         """{'digest', 'media_type', 'size'} of a manifest, or None when it is not there (404)."""
-        path = "/v2/%s/manifests/%s" % (repo, quote(reference, safe=":"))
+        path = self.manifest_path(repo, reference)
         resp = self.request("HEAD", path, headers={"Accept": MANIFEST_ACCEPT}, scope=self.pull_scope(repo))
         self.read(resp)
         if resp.status == 404:
@@ -735,7 +740,7 @@ class RegistryClient:
         A body cut off on the way, or one that does not hash to the digest asked for, is fetched again (the retry
         budget of request() covers the status line and headers only).
         """
-        path = "/v2/%s/manifests/%s" % (repo, quote(reference, safe=":"))
+        path = self.manifest_path(repo, reference)
         attempt = 0
         while True:
             resp = self.request("GET", path, headers={"Accept": MANIFEST_ACCEPT}, scope=self.pull_scope(repo))
@@ -764,7 +769,7 @@ class RegistryClient:
             return body, detect_media_type(body, resp.getheader("Content-Type")), digest
 
     def put_manifest(self, repo: str, reference: str, body: bytes, media_type: str) -> str:
-        path = "/v2/%s/manifests/%s" % (repo, quote(reference, safe=":"))
+        path = self.manifest_path(repo, reference)
         resp = self.request(
             "PUT", path, headers={"Content-Type": media_type}, body=bytes(body), scope=self.push_scope(repo)
         )

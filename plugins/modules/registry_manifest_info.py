@@ -110,7 +110,7 @@ def main():
     )
     p = module.params
     client = rc.RegistryClient(p["registry"], **connection_kwargs(p, ""))
-    url = client.url("/v2/%s/manifests/%s" % (p["repository"], p["reference"]))
+    url = client.url(client.manifest_path(p["repository"], p["reference"]))
     try:
         found = client.head_manifest(p["repository"], p["reference"])
     except (rc.RegistryError, ValueError) as exc:
