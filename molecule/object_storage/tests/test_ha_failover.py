@@ -8,6 +8,7 @@ The seconds until a pull through the address works again are measured and printe
 safety timeout). Commands on the hosts go through `docker exec` (fast polling), names come from the inventory.
 """
 
+import hashlib
 import json
 import os
 import re
@@ -90,9 +91,14 @@ def pull(target, ref):
     return res.returncode == 0
 
 
-def timed_pull(target, ref, what, start):
-    """Seconds from start until a pull of ref through the address works on target (printed, not asserted)."""
-    wait_for(lambda: pull(target, ref), f"a pull of {ref} through {VIP} on {target} ({what})")
+def timed_pull(target, ref, what, start, holder):
+    """Seconds from start until the address is on holder alone and a pull of ref through it works on target (printed,
+    not asserted). The move is part of the condition: a host being shut down still serves for a moment (its registry
+    outlives keepalived's stop under live-restore), and a pull answered by it proves nothing."""
+    wait_for(
+        lambda: holders() == [holder] and pull(target, ref),
+        f"{VIP} on {holder} alone and a pull of {ref} through it on {target} ({what})",
+    )
     seconds = time.monotonic() - start
     line = f"HA-MEASURE {what}: a pull through {VIP} works again {seconds:.1f} s after the stop"
     # Past pytest's capture (a passing test's output is not shown), and into the run's directory.
@@ -114,9 +120,10 @@ def keepalived_state(container):
     return lines[-2] if len(lines) >= 2 else ""
 
 
-def manifest_put(container, repo):
-    """True when the registry on container logged a PUT of repo's manifest at TAG (access or request log line)."""
-    log = sh(container, "docker logs registry 2>&1").stdout
+def manifest_put(container, repo, since):
+    """True when the registry on container logged a PUT of repo's manifest at TAG (access or request log line) after
+    since (seconds since the epoch, the host's clock: the test hosts share the kernel's)."""
+    log = sh(container, f"docker logs --since {since:.3f} registry 2>&1").stdout
     path = f"/v2/{repo}/manifests/{TAG}"
     return any(path in line and "PUT" in line for line in log.splitlines())
 
@@ -159,8 +166,10 @@ def upstream(site):
 
 
 def push_upstream(upstream, images):
+    """New content for images (and their parents) in the upstream, at TAG: a seed of its own per call, so that a sync
+    after it writes (a verify run again on the same hosts, `molecule verify`, finds the earlier run's images)."""
     argv = [sys.executable, "-m", "tests.testbed.generator", "--registry", upstream, "--images", ",".join(images)]
-    res = helpers.run_in_project([*argv, "--layer-size", "16384", "--seed", "18"])
+    res = helpers.run_in_project([*argv, "--layer-size", "16384", "--seed", str(time.time_ns() % 2**31)])
     assert res.returncode == 0, res.stderr[-3000:]
 
 
@@ -172,8 +181,10 @@ def test_the_address_moves_on_registry_and_host_loss_and_no_image_is_lost(upstre
 
     # Writes go through the address: a sync run on the standby lands on the holder's registry (its access log has the
     # manifest PUTs).
+    push_upstream(upstream, ["keystone"])
+    since = time.time()
     sync(other, ["cron", "keystone"])
-    assert manifest_put(first, f"{NS}/keystone"), "the sync did not go through the holder"
+    assert manifest_put(first, f"{NS}/keystone", since), "the sync did not go through the holder"
     refs = {
         f"{NS}/{name}": manifest(f"{NS}/{name}", TAG).headers["Docker-Content-Digest"] for name in ["cron", "keystone"]
     }
@@ -183,7 +194,7 @@ def test_the_address_moves_on_registry_and_host_loss_and_no_image_is_lost(upstre
     start = time.monotonic()
     sh(first, "docker stop registry")
     try:
-        timed_pull(TARGETS[0], f"{NS}/cron:{TAG}", "registry process stopped on the active host", start)
+        timed_pull(TARGETS[0], f"{NS}/cron:{TAG}", "registry process stopped on the active host", start, other)
         assert holders() == [other]
         assert keepalived_state(first) == "FAULT"
     finally:
@@ -197,12 +208,13 @@ def test_the_address_moves_on_registry_and_host_loss_and_no_image_is_lost(upstre
     start = time.monotonic()
     stopping = subprocess.Popen(["docker", "stop", other], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        timed_pull(TARGETS[1], f"{NS}/keystone:{TAG}", "active host stopped", start)
+        timed_pull(TARGETS[1], f"{NS}/keystone:{TAG}", "active host stopped", start, first)
         assert holders() == [first]
         # A sync during the outage goes to the new active: a new image in the upstream, mirrored through the address.
         push_upstream(upstream, ["glance-api"])
+        since = time.time()
         sync(first, ["cron", "keystone", "glance-api"])
-        assert manifest_put(first, f"{NS}/glance-api"), "the sync during the outage did not go to the new active"
+        assert manifest_put(first, f"{NS}/glance-api", since), "the sync during the outage did not go to the new active"
         refs[f"{NS}/glance-api"] = manifest(f"{NS}/glance-api", TAG).headers["Docker-Content-Digest"]
         assert pull(TARGETS[0], f"{NS}/glance-api:{TAG}")
     finally:
@@ -241,7 +253,9 @@ def test_the_address_moves_on_registry_and_host_loss_and_no_image_is_lost(upstre
     start = time.monotonic()
     subprocess.run(["docker", "kill", other], check=True, capture_output=True)
     try:
-        timed_pull(TARGETS[1], f"{NS}/glance-api:{TAG}", "active host killed", start)
+        # docker kill returns once the signal is sent: the start below must find the host stopped, not stopping.
+        subprocess.run(["docker", "wait", other], check=True, capture_output=True, timeout=SAFETY)
+        timed_pull(TARGETS[1], f"{NS}/glance-api:{TAG}", "active host killed", start, first)
         assert holders() == [first]
         for repo, digest in refs.items():
             assert manifest(repo, digest).headers["Docker-Content-Digest"] == digest
@@ -260,6 +274,34 @@ def test_a_rerun_changes_nothing_and_leaves_the_address_where_it_is():
     assert holders() == before
 
 
+def closure(repo, ref):
+    """What an image at ref needs, read from the registry through the address: (its manifests: an index and each child
+    manifest for a multi-arch image, each fetched by digest; every config and layer)."""
+    body = manifest(repo, ref)
+    manifests, blobs = [body.headers["Docker-Content-Digest"]], []
+    doc = body.json()
+    if "manifests" in doc:
+        for child in doc["manifests"]:
+            child_manifests, child_blobs = closure(repo, child["digest"])
+            manifests += child_manifests
+            blobs += child_blobs
+    else:
+        blobs += [doc["config"]["digest"]] + [layer["digest"] for layer in doc["layers"]]
+    return manifests, blobs
+
+
+def push_orphan_blob(repo):
+    """Upload a blob no manifest references (garbage for the collection) through the address; its digest."""
+    data = os.urandom(4096)
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    start = requests.post(f"{VIP_URL}/v2/{repo}/blobs/uploads/", timeout=30)
+    assert start.status_code == 202, start.text
+    location = requests.compat.urljoin(VIP_URL, start.headers["Location"])
+    done = requests.put(location, params={"digest": digest}, data=data, timeout=30)
+    assert done.status_code == 201, done.text
+    return digest
+
+
 def test_gc_runs_only_on_the_holder_with_the_standby_read_only():
     holder = wait_for(lambda: holders() if len(holders()) == 1 else None, f"one holder of {VIP}")[0]
     standby = next(d for d in DEPLOY if d != holder)
@@ -270,6 +312,16 @@ def test_gc_runs_only_on_the_holder_with_the_standby_read_only():
     # Not on the holder while the standby takes writes.
     code, out = ansible_playbook(gc, holder, check=False)
     assert code != 0 and f"on {standby} still takes writes" in out, out[-3000:]
+    # What the collection must keep and what it must free: a multi-arch OCI image (an index, two platforms) written
+    # through the address, and a blob no manifest references.
+    argv = [sys.executable, "-m", "tests.testbed.generator", "--registry", f"{VIP}:4000", "--namespace", "kp18gc"]
+    res = helpers.run_in_project([*argv, "--images", "cron", "--oci", "--multiarch", "--layer-size", "8192"])
+    assert res.returncode == 0, res.stderr[-3000:]
+    index = manifest("kp18gc/cron", TAG)
+    assert index.headers["Content-Type"] == "application/vnd.oci.image.index.v1+json"
+    assert len(index.json()["manifests"]) == 2
+    keep = {repo: closure(repo, TAG) for repo in ["kp18gc/base", "kp18gc/cron"]}
+    orphan = push_orphan_blob("kp18gc/orphan")
     # playbooks/registry_gc.yml: the standby read-only for the window, the collection on the holder, all back.
     _code, out = ansible_playbook(os.path.join(PROJECT, "playbooks", "registry_gc.yml"), "deployment")
     assert "Garbage collection on " + holder in out
@@ -279,3 +331,13 @@ def test_gc_runs_only_on_the_holder_with_the_standby_read_only():
         assert code == "202", f"{d} not writable again after the collection: {code}"
     wait_for(lambda: len(holders()) == 1, f"one holder of {VIP} after the collection")
     assert pull(TARGETS[0], f"{NS}/glance-api:{TAG}")
+    # The collection ran (the unreferenced blob is gone) and kept the multi-arch image whole: the index, both children,
+    # every config and layer; a target pulls it by the index's digest.
+    assert requests.head(f"{VIP_URL}/v2/kp18gc/orphan/blobs/{orphan}", timeout=30).status_code == 404
+    for repo, (manifests, blobs) in keep.items():
+        assert closure(repo, TAG) == (manifests, blobs)
+        assert len(manifests) == 3, manifests
+        for digest in blobs:
+            status = requests.head(f"{VIP_URL}/v2/{repo}/blobs/{digest}", timeout=30).status_code
+            assert status == 200, (repo, digest, status)
+    assert pull(TARGETS[0], f"kp18gc/cron@{keep['kp18gc/cron'][0][0]}")
