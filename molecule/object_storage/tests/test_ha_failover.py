@@ -19,7 +19,10 @@ import time
 import helpers
 import pytest
 import requests
+from ansible_collections.kollaprep.registry.plugins.module_utils import _registry_client as rc
 from helpers import PROJECT, TAG
+
+from tests.testbed.registries import assert_complete
 
 testinfra_hosts = ["deploy_first"]
 NS = "openstack.kolla"
@@ -165,12 +168,17 @@ def upstream(site):
     return port.stdout.split()[0].strip()
 
 
+def generate(registry, images, *options):
+    """Push synthetic Kolla images (and their parents) at TAG into registry (host:port): the test bed generator."""
+    argv = [sys.executable, "-m", "tests.testbed.generator", "--registry", registry, "--images", ",".join(images)]
+    res = helpers.run_in_project([*argv, *options])
+    assert res.returncode == 0, res.stderr[-3000:]
+
+
 def push_upstream(upstream, images):
     """New content for images (and their parents) in the upstream, at TAG: a seed of its own per call, so that a sync
     after it writes (a verify run again on the same hosts, `molecule verify`, finds the earlier run's images)."""
-    argv = [sys.executable, "-m", "tests.testbed.generator", "--registry", upstream, "--images", ",".join(images)]
-    res = helpers.run_in_project([*argv, "--layer-size", "16384", "--seed", str(time.time_ns() % 2**31)])
-    assert res.returncode == 0, res.stderr[-3000:]
+    generate(upstream, images, "--layer-size", "16384", "--seed", str(time.time_ns() % 2**31))
 
 
 def test_the_address_moves_on_registry_and_host_loss_and_no_image_is_lost(upstream):
@@ -274,31 +282,16 @@ def test_a_rerun_changes_nothing_and_leaves_the_address_where_it_is():
     assert holders() == before
 
 
-def closure(repo, ref):
-    """What an image at ref needs, read from the registry through the address: (its manifests: an index and each child
-    manifest for a multi-arch image, each fetched by digest; every config and layer)."""
-    body = manifest(repo, ref)
-    manifests, blobs = [body.headers["Docker-Content-Digest"]], []
-    doc = body.json()
-    if "manifests" in doc:
-        for child in doc["manifests"]:
-            child_manifests, child_blobs = closure(repo, child["digest"])
-            manifests += child_manifests
-            blobs += child_blobs
-    else:
-        blobs += [doc["config"]["digest"]] + [layer["digest"] for layer in doc["layers"]]
-    return manifests, blobs
+def registry_client():
+    """The collection's registry client on the floating address (what assert_complete reads)."""
+    return rc.RegistryClient(f"{VIP}:4000", side="dest", scheme="http")
 
 
-def push_orphan_blob(repo):
+def push_orphan_blob(client, repo):
     """Upload a blob no manifest references (garbage for the collection) through the address; its digest."""
     data = os.urandom(4096)
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
-    start = requests.post(f"{VIP_URL}/v2/{repo}/blobs/uploads/", timeout=30)
-    assert start.status_code == 202, start.text
-    location = requests.compat.urljoin(VIP_URL, start.headers["Location"])
-    done = requests.put(location, params={"digest": digest}, data=data, timeout=30)
-    assert done.status_code == 201, done.text
+    client.upload_blob(repo, digest, data)
     return digest
 
 
@@ -314,14 +307,14 @@ def test_gc_runs_only_on_the_holder_with_the_standby_read_only():
     assert code != 0 and f"on {standby} still takes writes" in out, out[-3000:]
     # What the collection must keep and what it must free: a multi-arch OCI image (an index, two platforms) written
     # through the address, and a blob no manifest references.
-    argv = [sys.executable, "-m", "tests.testbed.generator", "--registry", f"{VIP}:4000", "--namespace", "kp18gc"]
-    res = helpers.run_in_project([*argv, "--images", "cron", "--oci", "--multiarch", "--layer-size", "8192"])
-    assert res.returncode == 0, res.stderr[-3000:]
+    generate(f"{VIP}:4000", ["cron"], "--namespace", "kp18gc", "--oci", "--multiarch", "--layer-size", "8192")
     index = manifest("kp18gc/cron", TAG)
     assert index.headers["Content-Type"] == "application/vnd.oci.image.index.v1+json"
     assert len(index.json()["manifests"]) == 2
-    keep = {repo: closure(repo, TAG) for repo in ["kp18gc/base", "kp18gc/cron"]}
-    orphan = push_orphan_blob("kp18gc/orphan")
+    client = registry_client()
+    keep = {repo: assert_complete(client, repo, TAG) for repo in ["kp18gc/base", "kp18gc/cron"]}
+    orphan = push_orphan_blob(client, "kp18gc/orphan")
+    client.close()
     # playbooks/registry_gc.yml: the standby read-only for the window, the collection on the holder, all back.
     _code, out = ansible_playbook(os.path.join(PROJECT, "playbooks", "registry_gc.yml"), "deployment")
     assert "Garbage collection on " + holder in out
@@ -333,11 +326,9 @@ def test_gc_runs_only_on_the_holder_with_the_standby_read_only():
     assert pull(TARGETS[0], f"{NS}/glance-api:{TAG}")
     # The collection ran (the unreferenced blob is gone) and kept the multi-arch image whole: the index, both children,
     # every config and layer; a target pulls it by the index's digest.
-    assert requests.head(f"{VIP_URL}/v2/kp18gc/orphan/blobs/{orphan}", timeout=30).status_code == 404
-    for repo, (manifests, blobs) in keep.items():
-        assert closure(repo, TAG) == (manifests, blobs)
-        assert len(manifests) == 3, manifests
-        for digest in blobs:
-            status = requests.head(f"{VIP_URL}/v2/{repo}/blobs/{digest}", timeout=30).status_code
-            assert status == 200, (repo, digest, status)
-    assert pull(TARGETS[0], f"kp18gc/cron@{keep['kp18gc/cron'][0][0]}")
+    client = registry_client()
+    assert client.head_blob("kp18gc/orphan", orphan) is None
+    for repo, digest in keep.items():
+        assert assert_complete(client, repo, TAG) == digest
+    client.close()
+    assert pull(TARGETS[0], f"kp18gc/cron@{keep['kp18gc/cron']}")
